@@ -31,6 +31,7 @@ export const EtherType = {
   ARP: 0x0806,
   VLAN: 0x8100,
   IPV6: 0x86dd,
+  QINQ: 0x88a8, // IEEE 802.1ad service tag
 } as const;
 
 /** pcap / pcapng LINKTYPE values (tcpdump.org link-layer header types). */
@@ -44,6 +45,18 @@ export const LinkType = {
   LINUX_SLL2: 276,
 } as const;
 export const linkTypeNames = nameMap(LinkType);
+
+/**
+ * Address-family values in the 4-byte header of LINKTYPE_NULL / LOOPBACK frames (host byte order
+ * of the capturing machine): AF_INET is 2 everywhere, AF_INET6 differs by operating system.
+ */
+export const LoopbackFamily = {
+  INET: 2,
+  INET6_LINUX: 10,
+  INET6_BSD: 24, // NetBSD, OpenBSD, BSD/OS
+  INET6_FREEBSD: 28,
+  INET6_DARWIN: 30,
+} as const;
 
 /** The non-ESP marker that prefixes IKE messages on the NAT-T port (RFC 3948 §2.2). */
 export const NON_ESP_MARKER_LENGTH = 4;
