@@ -1,0 +1,40 @@
+/**
+ * Fuzz target: the capture reader (pcap / pcapng container, link, IP and UDP layers) and the IKE
+ * datagram classifier. Seeds are the real captures in src/capture/testdata plus small synthetic
+ * files for link types the captures do not cover.
+ */
+import { readFileSync } from 'node:fs';
+import { extractIkeDatagrams } from '../../src/capture/ike-datagrams.js';
+import { readCapture } from '../../src/capture/pcap.js';
+import type { FuzzTarget } from '../harness.js';
+
+const FILES = ['lo.pcap', 'lo.pcapng', 'any-sll.pcap', 'any-sll2.pcapng'] as const;
+
+/** A classic little-endian pcap holding `frame` with `linkType`. */
+function pcapOf(linkType: number, frame: readonly number[]): Uint8Array {
+  const hdr = [0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, linkType, 0, 0, 0];
+  const n = frame.length;
+  const rec = [1, 0, 0, 0, 0, 0, 0, 0, n & 0xff, n >> 8, 0, 0, n & 0xff, n >> 8, 0, 0];
+  return new Uint8Array([...hdr, ...rec, ...frame]);
+}
+const UDP = [0x01, 0xf4, 0x01, 0xf4, 0, 12, 0, 0, 1, 2, 3, 4];
+const IPV4 = [0x46, 0, 0, 36, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, 1, 1, 1, 0, ...UDP];
+const IPV6 = [0x60, 0, 0, 0, 0, 20, 0, 64, ...new Array<number>(32).fill(1), 17, 0, 0, 0, 0, 0, 0, 0, ...UDP];
+
+/** The pcap fuzz target. */
+export const target: FuzzTarget = {
+  name: 'pcap',
+  seeds() {
+    const real = FILES.map((f) => new Uint8Array(readFileSync(new URL(`../../src/capture/testdata/${f}`, import.meta.url))));
+    return [
+      ...real,
+      pcapOf(0, [2, 0, 0, 0, ...IPV4]),
+      pcapOf(101, IPV6),
+      pcapOf(1, [...new Array<number>(12).fill(0), 0x81, 0, 0, 1, 0x86, 0xdd, ...IPV6]),
+      pcapOf(113, [0, 0, 0, 1, 0, 6, ...new Array<number>(8).fill(0), 0x08, 0x00, ...IPV4]),
+    ];
+  },
+  run(input) {
+    extractIkeDatagrams(readCapture(input, { maxRecords: 10_000 }));
+  },
+};
