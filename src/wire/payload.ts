@@ -49,7 +49,12 @@ export type KnownPayloadType = keyof PayloadMap;
 /** Records of the payload types Kite interprets, discriminated on `type`. */
 export type KnownPayload = PayloadMap[KnownPayloadType];
 
-/** Any decoded payload: a known record, or an uninterpreted non-critical one. */
+/**
+ * Any decoded payload: a known record, or an uninterpreted non-critical one. Because an
+ * {@link UnknownPayload}'s `type` is a plain number, `p.type === PayloadType.SA` alone does not
+ * narrow `p`; narrow with {@link isKnownPayload} first, or use {@link findPayload} /
+ * {@link filterPayloads}.
+ */
 export type Payload = KnownPayload | UnknownPayload;
 
 /** True if Kite interprets payloads of type `t`. */

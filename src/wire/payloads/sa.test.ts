@@ -4,6 +4,7 @@ import { ParseError } from '../../errors.js';
 import { EncrId, KeGroup, PayloadType, PrfId, ProtocolId, TransformAttr, TransformType } from '../../iana/ikev2.js';
 import { concat } from '../../util/bytes.js';
 import { decodePayloadChain, encodePayloadChain } from '../message.js';
+import { findPayload } from '../payload.js';
 import { assembleFigure, parseFigure } from '../rfc-figures.testkit.js';
 
 const rfc = readFileSync(new URL('../../../../shared/rfc/rfc5996.txt', import.meta.url), 'utf8');
@@ -14,7 +15,7 @@ const FIG_TRANSFORM = parseFigure(rfc, 8);
 // RFC 7296 §3.3.5: Key Length is a TV attribute (AF=1) of type 14 with a 2-octet value.
 const keyLength = (bits: number) => Uint8Array.of(0x80 | (TransformAttr.KEY_LENGTH >> 8), TransformAttr.KEY_LENGTH & 0xff, bits >> 8, bits & 0xff);
 
-function transform(more: boolean, type: number, id: number, attrs = new Uint8Array(0)): Uint8Array {
+function transform(more: boolean, type: number, id: number, attrs: Uint8Array = new Uint8Array(0)): Uint8Array {
   return assembleFigure(FIG_TRANSFORM, {
     '0 (last) or 3': more ? 3 : 0, 'Transform Length': 'auto', 'Transform Type': type, 'Transform ID': id, 'Transform Attributes': attrs,
   });
@@ -74,8 +75,8 @@ describe('SA payload (RFC 7296 §3.3)', () => {
   it('keeps other attributes (TV and TLV) after Key Length and re-encodes them', () => {
     const extra = Uint8Array.of(0x80, 0x20, 0x12, 0x34, 0x00, 0x21, 0x00, 0x02, 0xaa, 0xbb);
     const bytes = sa([proposal(false, 1, ProtocolId.ESP, new Uint8Array(4), [transform(false, 1, 12, concat(keyLength(128), extra))])]);
-    const [p] = decodePayloadChain(PayloadType.SA, bytes);
-    expect(p?.type === PayloadType.SA && p.proposals[0]?.transforms[0]).toEqual({
+    const p = findPayload(decodePayloadChain(PayloadType.SA, bytes), PayloadType.SA);
+    expect(p?.proposals[0]?.transforms[0]).toEqual({
       type: 1, id: 12, keyLength: 128,
       attributes: [{ type: 0x20, tv: true, value: Uint8Array.of(0x12, 0x34) }, { type: 0x21, tv: false, value: Uint8Array.of(0xaa, 0xbb) }],
     });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PayloadType, TsType } from '../../iana/ikev2.js';
 import { concat } from '../../util/bytes.js';
 import { decodePayloadChain, encodePayloadChain } from '../message.js';
+import { findPayload } from '../payload.js';
 import { assembleFigure, parseFigure } from '../rfc-figures.testkit.js';
 import { parseErrorOf, RFC5996_URL } from './testing.testkit.js';
 
@@ -45,7 +46,7 @@ describe('Traffic Selector payloads (RFC 7296 §3.13)', () => {
     const label = Uint8Array.of(TsType.TS_SECLABEL, 0x00, 0x00, 0x08, 0x73, 0x79, 0x73, 0x00);
     const bytes = ts(2, [selector(TsType.TS_IPV4_ADDR_RANGE, 0, 0, 65535, v4a, v4b), label]);
     const got = decodePayloadChain(PayloadType.TSi, bytes);
-    expect(got[0]?.type === PayloadType.TSi && got[0].selectors[1]).toEqual({ tsType: TsType.TS_SECLABEL, flags: 0, data: Uint8Array.of(0x73, 0x79, 0x73, 0x00) });
+    expect(findPayload(got, PayloadType.TSi)?.selectors[1]).toEqual({ tsType: TsType.TS_SECLABEL, flags: 0, data: Uint8Array.of(0x73, 0x79, 0x73, 0x00) });
     expect(encodePayloadChain(got).bytes).toEqual(bytes);
   });
 
