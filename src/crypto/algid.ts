@@ -12,24 +12,27 @@ import type { SignatureScheme } from './signature.js';
 /** Object identifiers used in AUTH AlgorithmIdentifiers. */
 export const Oid = {
   sha1: '1.3.14.3.2.26',
+  sha224: '2.16.840.1.101.3.4.2.4',
   sha256: '2.16.840.1.101.3.4.2.1',
   sha384: '2.16.840.1.101.3.4.2.2',
   sha512: '2.16.840.1.101.3.4.2.3',
   rsaEncryption: '1.2.840.113549.1.1.1',
   sha1WithRSAEncryption: '1.2.840.113549.1.1.5',
+  sha224WithRSAEncryption: '1.2.840.113549.1.1.14',
   sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
   sha384WithRSAEncryption: '1.2.840.113549.1.1.12',
   sha512WithRSAEncryption: '1.2.840.113549.1.1.13',
   rsassaPss: '1.2.840.113549.1.1.10',
   mgf1: '1.2.840.113549.1.1.8',
+  ecdsaWithSha224: '1.2.840.10045.4.3.1',
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
   ecdsaWithSha384: '1.2.840.10045.4.3.3',
   ecdsaWithSha512: '1.2.840.10045.4.3.4',
   ed25519: '1.3.101.112',
 } as const;
 
-const RSA_PKCS1_OID = { sha1: Oid.sha1WithRSAEncryption, sha256: Oid.sha256WithRSAEncryption, sha384: Oid.sha384WithRSAEncryption, sha512: Oid.sha512WithRSAEncryption } as const;
-const ECDSA_OID = { sha256: Oid.ecdsaWithSha256, sha384: Oid.ecdsaWithSha384, sha512: Oid.ecdsaWithSha512 } as const;
+const RSA_PKCS1_OID = { sha1: Oid.sha1WithRSAEncryption, sha224: Oid.sha224WithRSAEncryption, sha256: Oid.sha256WithRSAEncryption, sha384: Oid.sha384WithRSAEncryption, sha512: Oid.sha512WithRSAEncryption } as const;
+const ECDSA_OID = { sha224: Oid.ecdsaWithSha224, sha256: Oid.ecdsaWithSha256, sha384: Oid.ecdsaWithSha384, sha512: Oid.ecdsaWithSha512 } as const;
 const NULL = Uint8Array.of(DerTag.NULL, 0);
 
 function hashAlgId(hash: HashName): Uint8Array {
@@ -75,6 +78,7 @@ export function encodeAlgorithmIdentifier(scheme: SignatureScheme): Uint8Array {
 
 const HASH_BY_OID = new Map<string, HashName>([
   [Oid.sha1, 'sha1'],
+  [Oid.sha224, 'sha224'],
   [Oid.sha256, 'sha256'],
   [Oid.sha384, 'sha384'],
   [Oid.sha512, 'sha512'],

@@ -4,20 +4,20 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
-import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { DEFAULT_BACKEND, toU8, type Backend } from './backend.js';
 
 /** Hash functions Kite uses (names as `node:crypto` spells them). */
-export type HashName = 'sha1' | 'sha256' | 'sha384' | 'sha512';
+export type HashName = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 
 /** Output length in bytes per hash. */
-export const HASH_LENGTH = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 } as const satisfies Record<HashName, number>;
+export const HASH_LENGTH = { sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64 } as const satisfies Record<HashName, number>;
 
 /** Input block length in bytes per hash (the HMAC block size). */
-export const HASH_BLOCK = { sha1: 64, sha256: 64, sha384: 128, sha512: 128 } as const satisfies Record<HashName, number>;
+export const HASH_BLOCK = { sha1: 64, sha224: 64, sha256: 64, sha384: 128, sha512: 128 } as const satisfies Record<HashName, number>;
 
-const NOBLE_HASH = { sha1, sha256, sha384, sha512 } as const;
+const NOBLE_HASH = { sha1, sha224, sha256, sha384, sha512 } as const;
 
 /** Message digest of `data`. */
 export function digest(hash: HashName, data: Uint8Array, backend: Backend = DEFAULT_BACKEND.hmac): Uint8Array {
