@@ -16,12 +16,12 @@ import { ensureTestPki, TEST_PKI } from './pki.js';
 import { runScenario } from './scenario.js';
 import { CAPTURE_SUITES, type CaptureSuite } from './suites.js';
 import {
+  allDecrypted,
   payloadTypeSummary,
   tsharkDissect,
   tsharkEspPackets,
   tsharkIkeMessages,
   tsharkVersion,
-  type TsharkIkeMessage,
 } from './tshark.js';
 import { espSaTable, ikev2DecryptionTable } from './wireshark-keys.js';
 import { childKeysJson, crossCheckedKeys, espFramesJson, fixtureExchanges, ikeKeysJson } from './fixture.js';
@@ -31,19 +31,6 @@ export const REGENERATE_COMMAND = 'node --import tsx interop/lab/capture-fixture
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const VECTORS = join(REPO, 'vectors', 'strongswan');
-
-/** True when every SK payload and every complete SKF message of `messages` was decrypted by tshark. */
-export function allDecrypted(messages: readonly TsharkIkeMessage[]): boolean {
-  return messages.every((m) =>
-    m.payloads.every((p) => {
-      if (p.type === 46) return p.decrypted === true && p.inner !== undefined;
-      if (p.type === 53 && p.fragment !== undefined && p.fragment.number === p.fragment.total) {
-        return p.decrypted === true && p.inner !== undefined;
-      }
-      return true;
-    }),
-  );
-}
 
 async function captureSuite(suite: CaptureSuite, tshark: string): Promise<void> {
   const out = join(VECTORS, suite.id);

@@ -22,7 +22,11 @@ export const SWANCTL_PLUGINS = ['pem', 'pkcs1', 'pkcs8', 'x509', 'pubkey', 'open
 /** File-log levels per subsystem (strongswan.conf `filelog`), e.g. `{ default: 1, ike: 4 }`. */
 export type LogLevels = Readonly<Record<string, number>>;
 
-/** Log levels that make charon print every derived key and every parsed/generated payload list. */
+/**
+ * Log levels that make charon print every derived key (`ike`/`chd` 4: g^ir, SKEYSEED, SK_*, CHILD
+ * seed and keys) and every parsed/generated payload list (`enc` 1). `enc` 2-3 add per-field parser
+ * traces that grow each log to ~0.5 MB without naming the fields.
+ */
 export const KEY_LOG_LEVELS = { default: 1, ike: 4, chd: 4, enc: 1, cfg: 2, net: 1, knl: 1 } as const;
 
 /** Options for {@link startCharon}. */

@@ -160,6 +160,8 @@ export interface TsharkIkeMessage {
   readonly length: number;
   /** Outer payloads, in order. */
   readonly payloads: readonly TsharkPayload[];
+  /** tshark flagged the frame as malformed (e.g. garbage after decrypting with a wrong key). */
+  readonly malformed: boolean;
 }
 
 /** One ESP packet as tshark dissected it. */
@@ -307,6 +309,7 @@ export function tsharkIkeMessages(packets: readonly unknown[]): TsharkIkeMessage
       messageId: Number.parseInt(str(isakmp['isakmp.messageid']), 16),
       length: num(isakmp['isakmp.length']),
       payloads: tsharkPayloads(isakmp),
+      malformed: layers['_ws.malformed'] !== undefined,
     });
   }
   return out;
@@ -339,4 +342,20 @@ export function payloadTypeSummary(payloads: readonly TsharkPayload[]): string {
   return payloads
     .map((p) => (p.inner !== undefined ? `${p.type}[${payloadTypeSummary(p.inner)}]` : String(p.type)))
     .join(' ');
+}
+
+/**
+ * True when every SK payload and every complete SKF message of `messages` was decrypted by tshark
+ * and no frame is malformed (a wrong SK_e still "decrypts" CBC to garbage that tshark then flags).
+ */
+export function allDecrypted(messages: readonly TsharkIkeMessage[]): boolean {
+  return messages.every((m) =>
+    !m.malformed && m.payloads.every((p) => {
+      if (p.type === 46) return p.decrypted === true && p.inner !== undefined;
+      if (p.type === 53 && p.fragment !== undefined && p.fragment.number === p.fragment.total) {
+        return p.decrypted === true && p.inner !== undefined;
+      }
+      return true;
+    }),
+  );
 }
