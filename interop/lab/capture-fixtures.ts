@@ -8,7 +8,7 @@
  * meta.json written, and checked: both logs derive the same keys, and tshark decrypts every SK/SKF
  * and ESP packet where tshark 4.0 supports the algorithm.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withLab } from './lab.js';
@@ -33,8 +33,12 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const VECTORS = join(REPO, 'vectors', 'strongswan');
 
 async function captureSuite(suite: CaptureSuite, tshark: string): Promise<void> {
-  const out = join(VECTORS, suite.id);
+  const final = join(VECTORS, suite.id);
   await withLab(async (lab) => {
+    // Everything is written and checked in a staging directory that replaces the fixture only at
+    // the end, so a failed run keeps the old fixture and nobody sees a half-written one.
+    const out = join(VECTORS, `.${suite.id}.${lab.prefix}`);
+    lab.defer(`remove ${out}`, () => rm(out, { recursive: true, force: true }));
     const started = Date.now();
     const pki = await ensureTestPki(join(VECTORS, 'pki'), lab.workdir);
     const res = await runScenario(lab, suite, pki);
@@ -42,7 +46,6 @@ async function captureSuite(suite: CaptureSuite, tshark: string): Promise<void> 
     if (keys.ike.length !== res.ikeSpis.length) {
       throw new Error(`${keys.ike.length} IKE key sets logged for ${res.ikeSpis.length} IKE SAs`);
     }
-    await rm(out, { recursive: true, force: true });
     await mkdir(out, { recursive: true });
     await writeFile(join(out, 'capture.pcap'), await readFile(res.pcapPath)); // dumpcap's file is 0600
     await writeFile(join(out, 'charon-initiator.log'), res.initiatorLog);
@@ -109,9 +112,11 @@ async function captureSuite(suite: CaptureSuite, tshark: string): Promise<void> 
       steps: res.steps,
     };
     await writeFile(join(out, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+    await rm(final, { recursive: true, force: true });
+    await rename(out, final);
     console.log(
       `${suite.id}: ${messages.length} IKE frames, ${esp.length} ESP frames, ${meta.exchanges.length} exchanges, ` +
-        `${Date.now() - started} ms -> ${out}`,
+        `${Date.now() - started} ms -> ${final}`,
     );
   });
 }

@@ -21,11 +21,17 @@ export interface LoggedChunk {
 
 /** A plain log line (no dump), split into its fields. */
 export interface LogLine {
+  /** 1-based line number. */
   readonly line: number;
+  /** `HH:MM:SS.mmm`. */
   readonly time: string;
+  /** Thread number. */
   readonly thread: string;
+  /** Subsystem (`IKE`, `ENC`, `CHD`, ...). */
   readonly group: string;
+  /** IKE SA prefix (`home|1`, or `1` before a config is chosen), '' when none. */
   readonly ikeSa: string;
+  /** The message. */
   readonly text: string;
 }
 

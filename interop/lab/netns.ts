@@ -43,8 +43,11 @@ export const LAB_DEFAULTS = {
 
 /** Options for {@link createLabNetwork}. */
 export interface LabNetworkOptions {
+  /** Initiator's outer address (default {@link LAB_DEFAULTS.initiatorAddress}). */
   readonly initiatorAddress?: string;
+  /** Responder's outer address (default {@link LAB_DEFAULTS.responderAddress}). */
   readonly responderAddress?: string;
+  /** Inner host on the responder's loopback (default {@link LAB_DEFAULTS.innerAddress}). */
   readonly innerAddress?: string;
 }
 

@@ -40,7 +40,14 @@ export interface ScenarioResult {
   readonly steps: readonly { readonly step: string; readonly atMs: number }[];
 }
 
-function responderConf(suite: CaptureSuite, net: LabNetwork): string {
+/** Proposals for {@link responderSwanctlConf} / {@link initiatorSwanctlConf}. */
+export type Proposals = Pick<CaptureSuite, 'ikeProposal' | 'espProposal'>;
+
+/**
+ * swanctl.conf of the lab responder (`rw`): RSA certificate auth as `gw.example.test`, pool
+ * {@link LAB_DEFAULTS.vipPool}, CHILD `net` protecting {@link LAB_DEFAULTS.innerNetwork}.
+ */
+export function responderSwanctlConf(suite: Proposals, net: LabNetwork): string {
   return `connections {
   rw {
     version = 2
@@ -74,7 +81,11 @@ pools {
 `;
 }
 
-function initiatorConf(suite: CaptureSuite, net: LabNetwork): string {
+/**
+ * swanctl.conf of the lab initiator (`home`): RSA certificate auth as `client@example.test`,
+ * `vips = 0.0.0.0`, `dpd_delay = 2s`, CHILD `net` to {@link LAB_DEFAULTS.innerNetwork}.
+ */
+export function initiatorSwanctlConf(suite: Proposals, net: LabNetwork): string {
   return `connections {
   home {
     version = 2
@@ -146,7 +157,7 @@ export async function runScenario(lab: Lab, suite: CaptureSuite, pki: TestPkiPat
   const responder = await startCharon(lab, {
     name: 'responder',
     node: net.responder,
-    swanctlConf: responderConf(suite, net),
+    swanctlConf: responderSwanctlConf(suite, net),
     certs: [pki.gatewayCert],
     caCerts: [pki.caCert],
     privateKeys: [pki.gatewayKey],
@@ -154,7 +165,7 @@ export async function runScenario(lab: Lab, suite: CaptureSuite, pki: TestPkiPat
   const initiator = await startCharon(lab, {
     name: 'initiator',
     node: net.initiator,
-    swanctlConf: initiatorConf(suite, net),
+    swanctlConf: initiatorSwanctlConf(suite, net),
     certs: [pki.clientCert],
     caCerts: [pki.caCert],
     privateKeys: [pki.clientKey],
