@@ -62,7 +62,8 @@ function renderNode(node: Readonly<Record<string, unknown>>, depth: number, labe
 export function renderText(json: DecodedMessageJson | DecodeErrorJson): string {
   if ('error' in json) {
     const e = json.error;
-    return `decode error ${e.code}${e.field !== undefined ? ` in ${e.field}` : ''}${e.offset !== undefined ? ` at offset ${e.offset}` : ''}: ${e.message}`;
+    // A ParseError's message already names code, field and offset.
+    return e.message.startsWith(e.code) ? `decode error: ${e.message}` : `decode error ${e.code}: ${e.message}`;
   }
   const head = [
     json.exchange,
