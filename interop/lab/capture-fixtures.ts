@@ -8,7 +8,7 @@
  * meta.json written, and checked: both logs derive the same keys, and tshark decrypts every SK/SKF
  * and ESP packet where tshark 4.0 supports the algorithm.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withLab } from './lab.js';
@@ -35,10 +35,9 @@ const VECTORS = join(REPO, 'vectors', 'strongswan');
 async function captureSuite(suite: CaptureSuite, tshark: string): Promise<void> {
   const final = join(VECTORS, suite.id);
   await withLab(async (lab) => {
-    // Everything is written and checked in a staging directory that replaces the fixture only at
-    // the end, so a failed run keeps the old fixture and nobody sees a half-written one.
-    const out = join(VECTORS, `.${suite.id}.${lab.prefix}`);
-    lab.defer(`remove ${out}`, () => rm(out, { recursive: true, force: true }));
+    // Everything is written and checked in the lab's scratch directory and copied over the
+    // fixture only at the end, so a failed run keeps the old fixture.
+    const out = join(lab.workdir, 'fixture');
     const started = Date.now();
     const pki = await ensureTestPki(join(VECTORS, 'pki'), lab.workdir);
     const res = await runScenario(lab, suite, pki);
@@ -113,7 +112,7 @@ async function captureSuite(suite: CaptureSuite, tshark: string): Promise<void> 
     };
     await writeFile(join(out, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
     await rm(final, { recursive: true, force: true });
-    await rename(out, final);
+    await cp(out, final, { recursive: true });
     console.log(
       `${suite.id}: ${messages.length} IKE frames, ${esp.length} ESP frames, ${meta.exchanges.length} exchanges, ` +
         `${Date.now() - started} ms -> ${final}`,
