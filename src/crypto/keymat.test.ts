@@ -8,6 +8,9 @@ import { deriveChildKeys, deriveIkeKeys, rekeySkeyseed, skeyseedKey } from './ke
 import { createPrf, prfPlus } from './prf.js';
 import { aesXcbcPrf128 } from './aes-mac.js';
 
+/** Random bytes as a plain Uint8Array (Buffer#slice would alias). */
+const rnd = (n: number): Uint8Array => Uint8Array.from(randomBytes(n));
+
 /** prf+ written straight from RFC 7296 §2.13 over node's HMAC, independent of prf.ts. */
 function refPrfPlus(hash: string, key: Uint8Array, seed: Uint8Array, len: number): Uint8Array {
   const out: Buffer[] = [];
@@ -29,8 +32,8 @@ const HMAC_PRFS = [
 describe.each(BACKENDS)('key derivation on the %s backend', (backend) => {
   it.each(HMAC_PRFS)('prf+ for PRF %i matches the RFC 7296 §2.13 definition, up to 255 blocks', (id, hash, olen) => {
     const prf = createPrf(id, backend);
-    const key = randomBytes(olen);
-    const seed = randomBytes(77);
+    const key = rnd(olen);
+    const seed = rnd(77);
     for (const len of [0, 1, olen - 1, olen, olen + 1, 3 * olen + 5, 255 * olen]) {
       expect(toHex(prfPlus(prf, key, seed, len))).toBe(toHex(refPrfPlus(hash, key, seed, len)));
     }
@@ -39,7 +42,7 @@ describe.each(BACKENDS)('key derivation on the %s backend', (backend) => {
 
   it.each(HMAC_PRFS)('SK_* for PRF %i follow RFC 7296 §2.14 (GCM-like: integ 0, encr 20)', (id, hash, olen) => {
     const prf = createPrf(id, backend);
-    const p = { prf, encrKeyLength: 36, integKeyLength: 32, nonceI: randomBytes(32), nonceR: randomBytes(24), sharedSecret: randomBytes(256), spiI: randomBytes(8), spiR: randomBytes(8) };
+    const p = { prf, encrKeyLength: 36, integKeyLength: 32, nonceI: rnd(32), nonceR: rnd(24), sharedSecret: rnd(256), spiI: rnd(8), spiR: rnd(8) };
     const k = deriveIkeKeys(p);
     const skeyseed = createHmac(hash, concat(p.nonceI, p.nonceR)).update(p.sharedSecret).digest();
     expect(toHex(k.skeyseed)).toBe(skeyseed.toString('hex'));
@@ -50,7 +53,7 @@ describe.each(BACKENDS)('key derivation on the %s backend', (backend) => {
     const child = deriveChildKeys(prf, k.skD, { nonceI: p.nonceI, nonceR: p.nonceR }, { encrKeyLength: 20, integKeyLength: 0 });
     expect(toHex(child.keymat)).toBe(toHex(refPrfPlus(hash, k.skD, concat(p.nonceI, p.nonceR), 40)));
     expect(toHex(concat(child.encrI, child.integI, child.encrR, child.integR))).toBe(toHex(child.keymat));
-    const gir = randomBytes(32);
+    const gir = rnd(32);
     const pfs = deriveChildKeys(prf, k.skD, { sharedSecret: gir, nonceI: p.nonceI, nonceR: p.nonceR }, { encrKeyLength: 32, integKeyLength: 32 });
     expect(toHex(pfs.keymat)).toBe(toHex(refPrfPlus(hash, k.skD, concat(gir, p.nonceI, p.nonceR), 128)));
     expect(pfs.integR.length).toBe(32);
@@ -61,12 +64,12 @@ describe.each(BACKENDS)('key derivation on the %s backend', (backend) => {
 
   it('fixed-key PRFs (AES-XCBC) key SKEYSEED with the first 64 bits of Ni and of Nr (RFC 7296 §2.14)', () => {
     const prf = createPrf(PrfId.PRF_AES128_XCBC, backend);
-    const nonceI = randomBytes(32);
-    const nonceR = randomBytes(32);
-    const gir = randomBytes(32);
+    const nonceI = rnd(32);
+    const nonceR = rnd(32);
+    const gir = rnd(32);
     const key = skeyseedKey(prf, nonceI, nonceR);
     expect(toHex(key)).toBe(toHex(concat(nonceI.subarray(0, 8), nonceR.subarray(0, 8))));
-    const k = deriveIkeKeys({ prf, encrKeyLength: 16, integKeyLength: 16, nonceI, nonceR, sharedSecret: gir, spiI: randomBytes(8), spiR: randomBytes(8) });
+    const k = deriveIkeKeys({ prf, encrKeyLength: 16, integKeyLength: 16, nonceI, nonceR, sharedSecret: gir, spiI: rnd(8), spiR: rnd(8) });
     expect(toHex(k.skeyseed)).toBe(toHex(aesXcbcPrf128(key, gir)));
     expect(k.skD.length).toBe(16);
     expect(() => skeyseedKey(prf, nonceI.subarray(0, 7), nonceR)).toThrow(CryptoError);
@@ -78,8 +81,8 @@ describe('createPrf', () => {
     expect(() => createPrf(PrfId.PRF_HMAC_MD5)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_PRF' }));
   });
   it('both backends give the same prf+ stream', () => {
-    const key = randomBytes(32);
-    const seed = randomBytes(40);
+    const key = rnd(32);
+    const seed = rnd(40);
     expect(toHex(prfPlus(createPrf(PrfId.PRF_HMAC_SHA2_256, 'node'), key, seed, 500))).toBe(toHex(prfPlus(createPrf(PrfId.PRF_HMAC_SHA2_256, 'noble'), key, seed, 500)));
   });
 });

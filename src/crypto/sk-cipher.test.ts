@@ -6,6 +6,9 @@ import { concat, toHex } from '../util/bytes.js';
 import { BACKENDS } from './backend.js';
 import { createSkCipher, encrInfo, encrKeyMaterialLength, skPad } from './sk-cipher.js';
 
+/** Random bytes as a plain Uint8Array (Buffer#slice would alias). */
+const rnd = (n: number): Uint8Array => Uint8Array.from(randomBytes(n));
+
 const SUITES = [
   [EncrId.ENCR_AES_CBC, 128, IntegId.AUTH_HMAC_SHA2_256_128],
   [EncrId.ENCR_AES_CBC, 256, IntegId.AUTH_HMAC_SHA2_256_128],
@@ -24,15 +27,15 @@ const INTEG_KEY = { [IntegId.AUTH_HMAC_SHA2_256_128]: 32, [IntegId.AUTH_HMAC_SHA
 
 describe.each(SUITES)('SK cipher ENCR %i/%i INTEG %s', (encrId, bits, integId) => {
   const info = encrInfo(encrId)!;
-  const encrKey = randomBytes(encrKeyMaterialLength(info, bits));
-  const integKey = integId === undefined ? undefined : randomBytes(INTEG_KEY[integId]!);
-  const aad = randomBytes(32); // IKE header (28) + SK generic header (4)
+  const encrKey = rnd(encrKeyMaterialLength(info, bits));
+  const integKey = integId === undefined ? undefined : rnd(INTEG_KEY[integId]!);
+  const aad = rnd(32); // IKE header (28) + SK generic header (4)
   const keys = integKey === undefined ? { encrKey } : { encrKey, integKey };
 
   it('round-trips every plaintext length 0..40 on both backends, and the backends agree', () => {
     for (let n = 0; n <= 40; n++) {
-      const plaintext = randomBytes(n);
-      const iv = randomBytes(info.ivLength);
+      const plaintext = rnd(n);
+      const iv = rnd(info.ivLength);
       const outs = BACKENDS.map((b) => createSkCipher(encrId, bits, integId, b).encrypt({ ...keys, iv, plaintext, aad }));
       expect(toHex(outs[0]!.ciphertext)).toBe(toHex(outs[1]!.ciphertext));
       expect(toHex(outs[0]!.icv)).toBe(toHex(outs[1]!.icv));
@@ -49,8 +52,8 @@ describe.each(SUITES)('SK cipher ENCR %i/%i INTEG %s', (encrId, bits, integId) =
 
   it('rejects a flipped bit anywhere (AAD, IV, ciphertext, ICV) with ICV_MISMATCH', () => {
     const c = createSkCipher(encrId, bits, integId);
-    const iv = randomBytes(info.ivLength);
-    const { ciphertext, icv } = c.encrypt({ ...keys, iv, plaintext: randomBytes(33), aad });
+    const iv = rnd(info.ivLength);
+    const { ciphertext, icv } = c.encrypt({ ...keys, iv, plaintext: rnd(33), aad });
     const flip = (b: Uint8Array, i: number): Uint8Array => {
       const x = b.slice();
       x[i]! ^= 1;
@@ -70,11 +73,11 @@ describe.each(SUITES)('SK cipher ENCR %i/%i INTEG %s', (encrId, bits, integId) =
 
 describe('SK cipher layout', () => {
   it('CBC: ciphertext is AES-CBC of payload | zero padding | pad length, ICV = trunc HMAC(aad | IV | ciphertext)', () => {
-    const encrKey = randomBytes(32);
-    const integKey = randomBytes(32);
-    const iv = randomBytes(16);
-    const aad = randomBytes(32);
-    const plaintext = randomBytes(21);
+    const encrKey = rnd(32);
+    const integKey = rnd(32);
+    const iv = rnd(16);
+    const aad = rnd(32);
+    const plaintext = rnd(21);
     const { ciphertext, icv } = createSkCipher(EncrId.ENCR_AES_CBC, 256, IntegId.AUTH_HMAC_SHA2_256_128).encrypt({ encrKey, integKey, iv, plaintext, aad });
     const padded = concat(plaintext, new Uint8Array(skPad(21, 16)), Uint8Array.of(skPad(21, 16)));
     expect(padded.length).toBe(32);
@@ -83,10 +86,10 @@ describe('SK cipher layout', () => {
     expect(toHex(icv)).toBe(createHmac('sha256', integKey).update(concat(aad, iv, ciphertext)).digest().subarray(0, 16).toString('hex'));
   });
   it('GCM: nonce = salt (last 4 key octets) | IV, AAD = aad, one Pad Length octet', () => {
-    const encrKey = randomBytes(20);
-    const iv = randomBytes(8);
-    const aad = randomBytes(32);
-    const plaintext = randomBytes(10);
+    const encrKey = rnd(20);
+    const iv = rnd(8);
+    const aad = rnd(32);
+    const plaintext = rnd(10);
     const { ciphertext, icv } = createSkCipher(EncrId.ENCR_AES_GCM_16, 128).encrypt({ encrKey, iv, plaintext, aad });
     const g = createCipheriv('aes-128-gcm', encrKey.subarray(0, 16), concat(encrKey.subarray(16), iv));
     g.setAAD(aad);
@@ -99,9 +102,9 @@ describe('SK cipher layout', () => {
     expect(skPad(7, 1)).toBe(0);
   });
   it('refuses bad pad length, partial blocks, wrong key sizes and bad suites', () => {
-    const encrKey = randomBytes(16);
-    const integKey = randomBytes(32);
-    const iv = randomBytes(16);
+    const encrKey = rnd(16);
+    const integKey = rnd(32);
+    const iv = rnd(16);
     const aad = new Uint8Array(0);
     const c = createSkCipher(EncrId.ENCR_AES_CBC, 128, IntegId.AUTH_HMAC_SHA2_256_128);
     // A block whose last octet claims 255 padding octets, with a valid ICV.
@@ -113,7 +116,7 @@ describe('SK cipher layout', () => {
     const partial = ciphertext.subarray(0, 15);
     const icv2 = createHmac('sha256', integKey).update(concat(aad, iv, partial)).digest().subarray(0, 16);
     expect(() => c.decrypt({ encrKey, integKey, iv, ciphertext: partial, icv: icv2, aad })).toThrow(expect.objectContaining({ code: 'BAD_BLOCK_LENGTH' }));
-    expect(() => c.encrypt({ encrKey: randomBytes(24), integKey, iv, plaintext: aad, aad })).toThrow(CryptoError);
+    expect(() => c.encrypt({ encrKey: rnd(24), integKey, iv, plaintext: aad, aad })).toThrow(CryptoError);
     expect(() => createSkCipher(EncrId.ENCR_AES_CBC, 128)).toThrow(expect.objectContaining({ code: 'BAD_SUITE' }));
     expect(() => createSkCipher(EncrId.ENCR_AES_GCM_16, 128, IntegId.AUTH_HMAC_SHA2_256_128)).toThrow(expect.objectContaining({ code: 'BAD_SUITE' }));
     expect(() => createSkCipher(EncrId.ENCR_3DES, 192, IntegId.AUTH_HMAC_SHA2_256_128)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_ENCR' }));
