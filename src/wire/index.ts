@@ -23,3 +23,4 @@ export * from './payloads/skf.js';
 export * from './payloads/ts.js';
 export * from './payloads/unknown.js';
 export * from './payloads/vendor-id.js';
+export * from './sk-envelope.js';
