@@ -1,7 +1,9 @@
 /**
- * Fuzz target: the Wireshark `ikev2_decryption_table` parser, fed bytes decoded as UTF-8 text.
- * Seeds are lines in the exact form strongSwan's save-keys plugin writes.
+ * Fuzz target: the Wireshark UAT key tables, `ikev2_decryption_table` and `esp_sa`, fed bytes
+ * decoded as UTF-8 text (a text starting with a quote goes to the `esp_sa` parser, whose lines
+ * are fully quoted). Seeds are lines in the exact form strongSwan's save-keys plugin writes.
  */
+import { parseEspSaFile } from '../../src/capture/esp-sa-file.js';
 import { parseIkeKeysFile } from '../../src/capture/keys-file.js';
 import type { FuzzTarget } from '../harness.js';
 
@@ -11,6 +13,8 @@ const SEEDS = [
   `# comment\n0102030405060708,1112131415161718,${hex(20, 5)},${hex(20, 6)},"AES-GCM-128 with 16 octet ICV [RFC5282]",,,"NONE [RFC4306]"\r\n`,
   `0102030405060708,1112131415161718,${hex(24, 5)},${hex(24, 6)},"3DES [RFC2451]",${hex(20, 7)},${hex(20, 8)},"HMAC_SHA1_96 [RFC2404]"\n`,
   ` 0102030405060708 , 1112131415161718,${hex(16, 1)},${hex(16, 1)},"AES-CBC-128 \\x5bRFC3602]",${hex(64, 1)},${hex(64, 2)},"HMAC_SHA2_512_256 [RFC4868]"\n`,
+  `"IPv4","192.0.2.1","192.0.2.2","0xaec902ee","AES-CBC [RFC3602]","0x${hex(32, 1)}","HMAC-SHA-256-128 [RFC4868]","0x${hex(32, 2)}"\n`,
+  `"IPv6","*","2001:db8::2","*","AES-GCM with 16 octet ICV [RFC4106]","0x${hex(20, 3)}","NULL",""\n"IPv4","*","*","0x1","NULL","","NULL",""\n`,
 ] as const;
 
 /** The keys-file fuzz target. */
@@ -20,6 +24,8 @@ export const target: FuzzTarget = {
     return SEEDS.map((s) => new TextEncoder().encode(s));
   },
   run(input) {
-    parseIkeKeysFile(new TextDecoder().decode(input));
+    const text = new TextDecoder().decode(input);
+    if (text.startsWith('"')) parseEspSaFile(text);
+    else parseIkeKeysFile(text);
   },
 };
