@@ -135,6 +135,10 @@ function checkSet(rule: MessageRule, payloads: readonly Payload[], where: string
  * `inner` the decrypted payloads of its SK payload (or of the reassembled SKF fragments). With
  * `inner` undefined only the outer shape is checked (before decryption, or per fragment). Throws
  * ParseError INVALID_SYNTAX whose `field` names the rule and payload concerned.
+ *
+ * An unprotected one-way INFORMATIONAL (RFC 7296 §1.5, e.g. N(INVALID_IKE_SPI) in clear) has no
+ * SK payload and fails here by design: `ike/` may treat it as an unauthenticated hint before the
+ * rules run, never as an ordinary message.
  */
 export function checkMessageRules(header: IkeHeader, outer: readonly Payload[], inner?: readonly Payload[]): void {
   const rule = findMessageRule(header.exchangeType, header.response);
