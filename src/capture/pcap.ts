@@ -121,7 +121,6 @@ function readPcap(buf: Uint8Array, le: boolean, nano: boolean, maxRecords: numbe
     const capLen = u32(buf, off + 8, le, 'pcap.capturedLength');
     const origLen = u32(buf, off + 12, le, 'pcap.originalLength');
     if (capLen > maxBlock) throw new ParseError('LIMIT', 'pcap.capturedLength', off + 8, `record of ${capLen} bytes exceeds ${maxBlock}`);
-    if (frac >= unit) throw new ParseError('BAD_VALUE', 'pcap.tsFrac', off + 4, `fraction ${frac} not below ${unit}`);
     const start = off + PCAP_RECORD_HEADER;
     if (start + capLen > buf.length) throw new ParseError('TRUNCATED', 'pcap.packetData', start, `record needs ${capLen} bytes, file has ${buf.length - start}`);
     frames.push({
