@@ -112,20 +112,33 @@ export class OpensslSpeed {
     return undefined;
   }
 
-  /** Public-key operations: `rsa2048`, `ecdsap256`, `ed25519`, `ecdhp256`, `ecdhx25519`, `ffdh2048`. */
+  /**
+   * Public-key operations: `rsa2048`, `ecdsap256`, `ed25519`, `ecdhp256`, `ecdhx25519`, `ffdh2048`.
+   * `-mr` lines (OpenSSL 3.0 `apps/speed.c`): `+F2:k:bits:sign/s:verify/s` (RSA),
+   * `+F4:k:bits:sign/s:verify/s` (ECDSA), `+F5:k:bits:ops/s:s/op` (ECDH),
+   * `+F6:k:bits:name:sign/s:verify/s` (EdDSA), `+F8:k:bits:ops/s:s/op` (FFDH). OpenSSL 1.1
+   * printed seconds per operation instead; a value below 1 is taken as that and inverted.
+   */
   pkeyOps(alg: string): { sign?: number; verify?: number; op?: number } {
     const out = this.raw([alg]);
+    const rate = (v: string | undefined): number | undefined => {
+      const x = Number(v);
+      if (!Number.isFinite(x) || x <= 0) return undefined;
+      return x < 1 ? 1 / x : x;
+    };
+    const pick = (o: { sign?: number | undefined; verify?: number | undefined; op?: number | undefined }): { sign?: number; verify?: number; op?: number } => {
+      const r: { sign?: number; verify?: number; op?: number } = {};
+      if (o.sign !== undefined) r.sign = o.sign;
+      if (o.verify !== undefined) r.verify = o.verify;
+      if (o.op !== undefined) r.op = o.op;
+      return r;
+    };
     for (const line of out.split('\n')) {
-      const parts = line.split(':');
-      // +F2 rsa: sign seconds-per-op, verify seconds-per-op (+ encrypt/decrypt on OpenSSL 3)
-      // +F4 ecdsa, +F5 ecdh (one value), +F6 eddsa, +F8 ffdh.
+      const parts = line.trim().split(':');
       const tag = parts[0] ?? '';
-      if (tag === '+F2' || tag === '+F4' || tag === '+F6') {
-        const sign = 1 / Number(parts[3]);
-        const verify = 1 / Number(parts[4]);
-        return { sign, verify };
-      }
-      if (tag === '+F5' || tag === '+F8') return { op: 1 / Number(parts[3]) };
+      if (tag === '+F2' || tag === '+F4') return pick({ sign: rate(parts[3]), verify: rate(parts[4]) });
+      if (tag === '+F6') return pick({ sign: rate(parts[4]), verify: rate(parts[5]) });
+      if (tag === '+F5' || tag === '+F8') return pick({ op: rate(parts[3]) });
     }
     return {};
   }

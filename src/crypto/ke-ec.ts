@@ -3,7 +3,7 @@
  * 0x04 prefix, shared secret = x) and Curve25519 (RFC 8031: raw 32-byte u, all-zero secret
  * rejected). Peer points are checked to lie on the curve (RFC 6989 §2.3).
  */
-import { createECDH, createPrivateKey, createPublicKey, diffieHellman, randomBytes } from 'node:crypto';
+import { createECDH, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync } from 'node:crypto';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { CryptoError } from '../errors.js';
@@ -97,14 +97,20 @@ function rejectZero(shared: Uint8Array): Uint8Array {
 
 /** Curve25519 (RFC 8031) key exchange. */
 export function createX25519KeyExchange(backend: Backend, privateKey?: Uint8Array): KeyExchange {
-  const priv = privateKey ?? randomBytes(32);
-  if (priv.length !== 32) throw new CryptoError('BAD_PRIVATE_KEY', `X25519: private key must be 32 bytes, got ${priv.length}`);
+  if (privateKey !== undefined && privateKey.length !== 32) throw new CryptoError('BAD_PRIVATE_KEY', `X25519: private key must be 32 bytes, got ${privateKey.length}`);
   const check = (peer: Uint8Array): void => {
     if (peer.length !== 32) throw invalid(`X25519: KE data must be 32 bytes, got ${peer.length}`);
   };
   if (backend === 'node') {
-    const key = createPrivateKey({ key: Buffer.from(concat(X25519_PKCS8_PREFIX, priv)), format: 'der', type: 'pkcs8' });
-    const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
+    const pair =
+      privateKey === undefined
+        ? generateKeyPairSync('x25519')
+        : (() => {
+            const k = createPrivateKey({ key: Buffer.from(concat(X25519_PKCS8_PREFIX, privateKey)), format: 'der', type: 'pkcs8' });
+            return { privateKey: k, publicKey: createPublicKey(k) };
+          })();
+    const key = pair.privateKey;
+    const spki = pair.publicKey.export({ format: 'der', type: 'spki' });
     return {
       group: KeGroup.CURVE25519,
       publicKey: toU8(spki.subarray(spki.length - 32)),
@@ -121,6 +127,7 @@ export function createX25519KeyExchange(backend: Backend, privateKey?: Uint8Arra
       },
     };
   }
+  const priv = privateKey ?? x25519.utils.randomSecretKey();
   return {
     group: KeGroup.CURVE25519,
     publicKey: x25519.getPublicKey(priv),
