@@ -1,10 +1,25 @@
 import fc from 'fast-check';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { extractIkeDatagrams } from '../capture/ike-datagrams.js';
+import { readCapture } from '../capture/pcap.js';
 import { ParseError } from '../errors.js';
 import { PayloadType } from '../iana/ikev2.js';
 import { header as headerArb, message, payloadChain } from './arbitraries.testkit.js';
 import { checkMessageRules } from './message-rules.js';
 import { decodeMessage, decodePayloadChain, encodeMessage, encodePayloadChain, findSkPayloadOffset } from './message.js';
+
+/** Every IKE message of the strongSwan captures in vectors/strongswan/. */
+function realMessages(): Uint8Array[] {
+  const root = new URL('../../vectors/strongswan/', import.meta.url);
+  const out: Uint8Array[] = [];
+  for (const d of existsSync(root) ? readdirSync(root) : []) {
+    const file = new URL(`${d}/capture.pcap`, root);
+    if (!existsSync(file)) continue;
+    for (const g of extractIkeDatagrams(readCapture(new Uint8Array(readFileSync(file))))) if (g.kind === 'ike') out.push(g.payload.slice());
+  }
+  return out;
+}
 
 /** Run `f`; a ParseError is an accepted outcome, anything else fails the property. */
 function recordOrParseError(f: () => void): void {
@@ -77,5 +92,19 @@ describe('wire codec properties', () => {
       decodeAny(buf);
       decodeAny(buf.subarray(0, cut % (buf.length + 1)));
     }), { numRuns: 1500 });
+  });
+
+  it('mutated real strongSwan messages only ever yield a record or a ParseError', () => {
+    const real = realMessages();
+    expect(real.length).toBeGreaterThanOrEqual(50);
+    const mutation = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 });
+    fc.assert(fc.property(fc.nat({ max: real.length - 1 }), mutation, fc.nat(), fc.nat(), (i, edits, cut, splice) => {
+      const buf = (real[i] as Uint8Array).slice();
+      for (const [at, v] of edits) buf[at % buf.length] = v;
+      decodeAny(buf);
+      decodeAny(buf.subarray(0, cut % (buf.length + 1)));
+      const other = real[splice % real.length] as Uint8Array;
+      decodeAny(new Uint8Array([...buf.subarray(0, cut % (buf.length + 1)), ...other.subarray(cut % (other.length + 1))]));
+    }), { numRuns: 800 });
   });
 });
