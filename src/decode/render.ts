@@ -22,7 +22,9 @@ import type {
 } from './json.js';
 import { cfgValue, idValue, notifyFields, printable, type NotifyDataFields } from './values.js';
 
+/** The JSON record types, re-exported so that `render.js` is the one import for callers. */
 export type * from './json.js';
+/** The text tree form of a record. */
 export { renderText } from './text.js';
 
 /** Options of {@link renderMessage}. */
