@@ -131,5 +131,9 @@ describe('IKE message codec', () => {
     expect(() => encodeMessage(bad)).toThrow(/notify.spi length/);
     const big: IkeMessage = { header: baseHeader, payloads: [{ type: PayloadType.CERT, critical: false, encoding: 4, data: new Uint8Array(70_000) }] };
     expect(() => encodeMessage(big)).toThrow(KiteError);
+    // An uninterpreted record must not carry a type the decoder would interpret (or NONE).
+    for (const type of [0, PayloadType.SA]) {
+      expect(() => encodeMessage({ header: baseHeader, payloads: [{ type, critical: false, unknown: true, data: new Uint8Array(0) }] })).toThrow(/unknown payload type/);
+    }
   });
 });

@@ -12,7 +12,7 @@ import { PayloadType } from '../iana/ikev2.js';
 import { Reader, Writer } from '../util/bytes.js';
 import { checkHeaderFrame, decodeHeader, encodeHeader, IKE_HEADER_LENGTH, type IkeHeader } from './header.js';
 import { WIRE_LIMITS } from './limits.js';
-import { checkLimit, checkUint } from './payloads/common.js';
+import { checkField, checkLimit, checkUint } from './payloads/common.js';
 import { SKF_FRAGMENT_FIELDS_LENGTH } from './payloads/skf.js';
 import { decodeUnknownPayload } from './payloads/unknown.js';
 import { decodePayloadBody, encodePayloadBody, isKnownPayloadType, type Payload } from './payload.js';
@@ -119,6 +119,7 @@ function writeChain(w: Writer, payloads: readonly Payload[]): number {
   checkUint(payloads.length, WIRE_LIMITS.maxPayloads, 'payloads count');
   payloads.forEach((p, i) => {
     const last = i === payloads.length - 1;
+    if ('unknown' in p) checkField(p.type !== PayloadType.NONE && !isKnownPayloadType(p.type), 'unknown payload type', p.type);
     const encrypted = isEncrypted(p.type) && !('unknown' in p);
     if (encrypted && !last) throw new KiteError('ENCODE_INVALID', 'cannot encode payloads: SK/SKF must be the last payload');
     const following = payloads[i + 1];
