@@ -1,0 +1,149 @@
+/**
+ * Re-derives strongSwan's logged keys (vectors/strongswan/<suite>/keys.json, from charon logs at
+ * level 4) with Kite's key derivation, taking g^ir from the log and Ni/Nr/SPIs from the captured
+ * bytes: IKE_SA_INIT nonces in the clear, the rekey nonces by decrypting the CREATE_CHILD_SA SK
+ * payloads with Kite's SK cipher and the logged SK_e/SK_a.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createPrf } from '../../src/crypto/prf.js';
+import { deriveChildKeys, deriveIkeKeys, expandIkeKeys, rekeySkeyseed } from '../../src/crypto/keymat.js';
+import { createSkCipher, encrInfo, encrKeyMaterialLength } from '../../src/crypto/sk-cipher.js';
+import { integInfo } from '../../src/crypto/integ.js';
+import { PayloadType } from '../../src/iana/ikev2.js';
+import { concat, fromHex, toHex } from '../../src/util/bytes.js';
+
+interface IkeSaKeys { spiI: string; spiR: string; gir: string; skeyseed: string; skD: string; skAi: string; skAr: string; skEi: string; skEr: string; skPi: string; skPr: string }
+interface ChildKeysJson { seed: string; encrI: string; encrR: string; integI: string; integR: string }
+interface Meta {
+  ike: { encr: number; keyLength: number; integ?: number; prf: number; ke: number };
+  ikeSas: { spiI: string; spiR: string }[];
+  exchanges: { ikeSa: number; exchange: string; messageId: number; purpose: string; requestFrames: number[]; responseFrames: number[] }[];
+}
+
+const SUITES = ['aes256-sha256-modp2048', 'aes128gcm16-ecp256', 'chacha20poly1305-x25519'] as const;
+
+function file(suite: string, name: string): Buffer {
+  return readFileSync(new URL(`../strongswan/${suite}/${name}`, import.meta.url));
+}
+
+/** IKE messages per frame number (1-based) from a classic Ethernet pcap; non-ESP marker stripped. */
+function ikeFrames(pcap: Buffer): Map<number, Uint8Array> {
+  const out = new Map<number, Uint8Array>();
+  const le = pcap.readUInt32LE(0) === 0xa1b2c3d4;
+  const u32 = (o: number): number => (le ? pcap.readUInt32LE(o) : pcap.readUInt32BE(o));
+  let off = 24;
+  for (let n = 1; off + 16 <= pcap.length; n++) {
+    const caplen = u32(off + 8);
+    const frame = pcap.subarray(off + 16, off + 16 + caplen);
+    off += 16 + caplen;
+    if (frame.readUInt16BE(12) !== 0x0800 || frame[23] !== 17) continue;
+    const udp = 14 + (frame[14]! & 0x0f) * 4;
+    const dport = frame.readUInt16BE(udp + 2);
+    const sport = frame.readUInt16BE(udp);
+    let body = frame.subarray(udp + 8);
+    if (dport === 4500 || sport === 4500) {
+      if (body.length < 4 || body.readUInt32BE(0) !== 0) continue; // ESP or keepalive
+      body = body.subarray(4);
+    }
+    out.set(n, Uint8Array.from(body));
+  }
+  return out;
+}
+
+/** Payloads of a chain: [type, body][]. */
+function payloads(first: number, b: Uint8Array): [number, Uint8Array][] {
+  const out: [number, Uint8Array][] = [];
+  let type = first;
+  let o = 0;
+  while (type !== 0 && o + 4 <= b.length) {
+    const len = (b[o + 2]! << 8) | b[o + 3]!;
+    out.push([type, b.subarray(o + 4, o + len)]);
+    type = b[o]!;
+    o += len;
+  }
+  return out;
+}
+
+function nonceOf(list: [number, Uint8Array][]): Uint8Array {
+  const n = list.find(([t]) => t === PayloadType.NONCE);
+  if (n === undefined) throw new Error('no Nonce payload');
+  return n[1];
+}
+
+describe.each(SUITES)('strongSwan %s: Kite re-derives every logged key', (suite) => {
+  const keys = JSON.parse(file(suite, 'keys.json').toString('utf8')) as { ikeSas: IkeSaKeys[]; childSas: ChildKeysJson[] };
+  const meta = JSON.parse(file(suite, 'meta.json').toString('utf8')) as Meta;
+  const frames = ikeFrames(file(suite, 'capture.pcap'));
+  const prf = createPrf(meta.ike.prf);
+  const info = encrInfo(meta.ike.encr)!;
+  const encrKeyLength = encrKeyMaterialLength(info, meta.ike.keyLength);
+  const integKeyLength = meta.ike.integ !== undefined && meta.ike.integ !== 0 ? integInfo(meta.ike.integ)!.keyLength : 0;
+  const sk = createSkCipher(meta.ike.encr, meta.ike.keyLength, integKeyLength > 0 ? meta.ike.integ : undefined);
+  const ex = (purpose: string, mid: number): Meta['exchanges'][number] => {
+    const e = meta.exchanges.find((x) => x.messageId === mid && x.ikeSa === 0 && x.exchange === purpose);
+    if (e === undefined) throw new Error(`no ${purpose} ${mid} in meta.json`);
+    return e;
+  };
+  const frame = (n: number | undefined): Uint8Array => {
+    const f = frames.get(n ?? -1);
+    if (f === undefined) throw new Error(`frame ${n} is not an IKE message`);
+    return f;
+  };
+  const init = ex('IKE_SA_INIT', 0);
+  const ni = nonceOf(payloads(frame(init.requestFrames[0])[16]!, frame(init.requestFrames[0]).subarray(28)));
+  const nr = nonceOf(payloads(frame(init.responseFrames[0])[16]!, frame(init.responseFrames[0]).subarray(28)));
+  const k0 = keys.ikeSas[0]!;
+
+  /** Decrypt the SK payload of a message of IKE SA 0 with the logged keys via Kite's SK cipher. */
+  const open = (msg: Uint8Array): [number, Uint8Array][] => {
+    expect(msg[16]).toBe(PayloadType.SK);
+    const fromInitiator = (msg[19]! & 0x08) !== 0;
+    const len = (msg[30]! << 8) | msg[31]!;
+    const body = msg.subarray(32, 28 + len);
+    const plain = sk.decrypt({
+      encrKey: fromHex(fromInitiator ? k0.skEi : k0.skEr),
+      ...(integKeyLength > 0 ? { integKey: fromHex(fromInitiator ? k0.skAi : k0.skAr) } : {}),
+      iv: body.subarray(0, sk.ivLength),
+      ciphertext: body.subarray(sk.ivLength, body.length - sk.icvLength),
+      icv: body.subarray(body.length - sk.icvLength),
+      aad: msg.subarray(0, 32),
+    });
+    return payloads(msg[28]!, plain);
+  };
+
+  it('SKEYSEED and SK_d/ai/ar/ei/er/pi/pr of the initial IKE SA (RFC 7296 §2.14)', () => {
+    const k = deriveIkeKeys({ prf, encrKeyLength, integKeyLength, nonceI: ni, nonceR: nr, sharedSecret: fromHex(k0.gir), spiI: fromHex(k0.spiI), spiR: fromHex(k0.spiR) });
+    const got = [k.skeyseed, k.skD, k.skAi, k.skAr, k.skEi, k.skEr, k.skPi, k.skPr].map(toHex);
+    expect(got).toEqual([k0.skeyseed, k0.skD, k0.skAi, k0.skAr, k0.skEi, k0.skEr, k0.skPi, k0.skPr]);
+  });
+
+  it('first CHILD_SA KEYMAT = prf+(SK_d, Ni | Nr) (RFC 7296 §2.17)', () => {
+    const c = keys.childSas[0]!;
+    expect(c.seed).toBe(toHex(concat(ni, nr)));
+    const got = deriveChildKeys(prf, fromHex(k0.skD), { nonceI: ni, nonceR: nr }, { encrKeyLength: c.encrI.length / 2, integKeyLength: c.integI.length / 2 });
+    expect([got.encrI, got.integI, got.encrR, got.integR].map(toHex)).toEqual([c.encrI, c.integI, c.encrR, c.integR]);
+  });
+
+  it('rekeyed CHILD_SA: nonces decrypted from the CREATE_CHILD_SA SK payloads, KEYMAT re-derived', () => {
+    const e = ex('CREATE_CHILD_SA', 2);
+    const n2i = nonceOf(open(frame(e.requestFrames[0])));
+    const n2r = nonceOf(open(frame(e.responseFrames[0])));
+    const c = keys.childSas[1]!;
+    expect(c.seed).toBe(toHex(concat(n2i, n2r)));
+    const got = deriveChildKeys(prf, fromHex(k0.skD), { nonceI: n2i, nonceR: n2r }, { encrKeyLength: c.encrI.length / 2, integKeyLength: c.integI.length / 2 });
+    expect([got.encrI, got.integI, got.encrR, got.integR].map(toHex)).toEqual([c.encrI, c.integI, c.encrR, c.integR]);
+  });
+
+  it('rekeyed IKE SA: SKEYSEED = prf(SK_d(old), g^ir(new) | Ni | Nr) and its SK_* (RFC 7296 §2.18)', () => {
+    const e = ex('CREATE_CHILD_SA', 4);
+    const req = open(frame(e.requestFrames[0]));
+    const resp = open(frame(e.responseFrames[0]));
+    const k1 = keys.ikeSas[1]!;
+    const skeyseed = rekeySkeyseed(prf, fromHex(k0.skD), fromHex(k1.gir), nonceOf(req), nonceOf(resp));
+    expect(toHex(skeyseed)).toBe(k1.skeyseed);
+    const k = expandIkeKeys({ prf, encrKeyLength, integKeyLength, nonceI: nonceOf(req), nonceR: nonceOf(resp), spiI: fromHex(k1.spiI), spiR: fromHex(k1.spiR), skeyseed });
+    expect([k.skD, k.skAi, k.skAr, k.skEi, k.skEr, k.skPi, k.skPr].map(toHex)).toEqual([k1.skD, k1.skAi, k1.skAr, k1.skEi, k1.skEr, k1.skPi, k1.skPr]);
+    expect(meta.ikeSas[1]).toMatchObject({ spiI: k1.spiI, spiR: k1.spiR });
+  });
+});
