@@ -5,12 +5,14 @@
  * payloads with Kite's SK cipher and the logged SK_e/SK_a.
  */
 import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createPrf } from '../../src/crypto/prf.js';
 import { deriveChildKeys, deriveIkeKeys, expandIkeKeys, rekeySkeyseed } from '../../src/crypto/keymat.js';
 import { createSkCipher, encrInfo, encrKeyMaterialLength } from '../../src/crypto/sk-cipher.js';
 import { integInfo } from '../../src/crypto/integ.js';
-import { PayloadType } from '../../src/iana/ikev2.js';
+import { AuthMethod, PayloadType } from '../../src/iana/ikev2.js';
+import { parseDigitalSignatureAuth, signedOctets, verify } from '../../src/crypto/sign.js';
 import { concat, fromHex, toHex } from '../../src/util/bytes.js';
 
 interface IkeSaKeys { spiI: string; spiR: string; gir: string; skeyseed: string; skD: string; skAi: string; skAr: string; skEi: string; skEr: string; skPi: string; skPr: string }
@@ -95,21 +97,29 @@ describe.each(SUITES)('strongSwan %s: Kite re-derives every logged key', (suite)
   const nr = nonceOf(payloads(frame(init.responseFrames[0])[16]!, frame(init.responseFrames[0]).subarray(28)));
   const k0 = keys.ikeSas[0]!;
 
-  /** Decrypt the SK payload of a message of IKE SA 0 with the logged keys via Kite's SK cipher. */
-  const open = (msg: Uint8Array): [number, Uint8Array][] => {
-    expect(msg[16]).toBe(PayloadType.SK);
+  /** Decrypt the SK (or one SKF fragment's) payload of a message of IKE SA 0 with the logged keys via Kite's SK cipher. */
+  const decryptOne = (msg: Uint8Array): Uint8Array => {
+    const skf = msg[16] === PayloadType.SKF;
+    expect(skf || msg[16] === PayloadType.SK).toBe(true);
     const fromInitiator = (msg[19]! & 0x08) !== 0;
     const len = (msg[30]! << 8) | msg[31]!;
-    const body = msg.subarray(32, 28 + len);
-    const plain = sk.decrypt({
+    const hdr = skf ? 36 : 32; // RFC 7383 §2.5: the SKF header (with Fragment Number, Total Fragments) is AAD
+    const body = msg.subarray(hdr, 28 + len);
+    return sk.decrypt({
       encrKey: fromHex(fromInitiator ? k0.skEi : k0.skEr),
       ...(integKeyLength > 0 ? { integKey: fromHex(fromInitiator ? k0.skAi : k0.skAr) } : {}),
       iv: body.subarray(0, sk.ivLength),
       ciphertext: body.subarray(sk.ivLength, body.length - sk.icvLength),
       icv: body.subarray(body.length - sk.icvLength),
-      aad: msg.subarray(0, 32),
+      aad: msg.subarray(0, hdr),
     });
-    return payloads(msg[28]!, plain);
+  };
+  const open = (msg: Uint8Array): [number, Uint8Array][] => payloads(msg[28]!, decryptOne(msg));
+  /** Reassemble SKF fragments (RFC 7383 §2.6): plaintexts in Fragment Number order; inner type from fragment 1. */
+  const openFragments = (msgs: readonly Uint8Array[]): [number, Uint8Array][] => {
+    const sorted = [...msgs].sort((a, b) => ((a[32]! << 8) | a[33]!) - ((b[32]! << 8) | b[33]!));
+    expect(sorted.map((m) => (m[34]! << 8) | m[35]!)).toEqual(sorted.map(() => sorted.length));
+    return payloads(sorted[0]![28]!, concat(...sorted.map(decryptOne)));
   };
 
   it('SKEYSEED and SK_d/ai/ar/ei/er/pi/pr of the initial IKE SA (RFC 7296 §2.14)', () => {
@@ -123,6 +133,33 @@ describe.each(SUITES)('strongSwan %s: Kite re-derives every logged key', (suite)
     expect(c.seed).toBe(toHex(concat(ni, nr)));
     const got = deriveChildKeys(prf, fromHex(k0.skD), { nonceI: ni, nonceR: nr }, { encrKeyLength: c.encrI.length / 2, integKeyLength: c.integI.length / 2 });
     expect([got.encrI, got.integI, got.encrR, got.integR].map(toHex)).toEqual([c.encrI, c.integI, c.encrR, c.integR]);
+  });
+
+  it('IKE_AUTH: SKF fragments decrypted and reassembled; both AUTH payloads verify over the signed octets (RFC 7296 §2.15, RFC 7427)', () => {
+    const e = ex('IKE_AUTH', 1);
+    const req = openFragments(e.requestFrames.map(frame));
+    const resp = openFragments(e.responseFrames.map(frame));
+    const body = (list: [number, Uint8Array][], t: number): Uint8Array => {
+      const p = list.find(([x]) => x === t);
+      if (p === undefined) throw new Error(`payload ${t} missing`);
+      return p[1];
+    };
+    const sides = [
+      { list: req, id: PayloadType.IDi, realMessage: frame(init.requestFrames[0]), nonce: nr, skP: k0.skPi, cert: 'client.crt.pem' },
+      { list: resp, id: PayloadType.IDr, realMessage: frame(init.responseFrames[0]), nonce: ni, skP: k0.skPr, cert: 'gw.crt.pem' },
+    ];
+    for (const s of sides) {
+      const auth = body(s.list, PayloadType.AUTH);
+      const octets = signedOctets({ realMessage: s.realMessage, nonce: s.nonce, prf, skP: fromHex(s.skP), idPayloadBody: body(s.list, s.id) });
+      const publicKey = new X509Certificate(readFileSync(new URL(`../strongswan/pki/${s.cert}`, import.meta.url))).publicKey;
+      expect(auth[0]).toBe(AuthMethod.DIGITAL_SIGNATURE);
+      const authData = auth.subarray(4);
+      expect(parseDigitalSignatureAuth(authData).scheme).toEqual({ kind: 'rsa-pkcs1', hash: 'sha256' });
+      expect(verify({ method: auth[0]!, authData, publicKey, octets })).toBe(true);
+      const tampered = octets.slice();
+      tampered[tampered.length - 1]! ^= 1;
+      expect(verify({ method: auth[0]!, authData, publicKey, octets: tampered })).toBe(false);
+    }
   });
 
   it('rekeyed CHILD_SA: nonces decrypted from the CREATE_CHILD_SA SK payloads, KEYMAT re-derived', () => {
