@@ -1,14 +1,12 @@
 /**
- * Fuzz target: the whole `kite decode` pipeline on a capture file — pcap / pcapng container, link,
- * IP and UDP layers, IKE datagram classification, then IKE decoding, SK/SKF decryption with the
- * fixture keys and rendering. Seeds are the real captures in src/capture/testdata and
+ * Fuzz target: the whole `kite decode` pipeline on a file — pcap / pcapng container (or hex text),
+ * link, IP and UDP layers, IKE datagram classification, then IKE decoding, SK/SKF decryption with
+ * the fixture keys and rendering. Seeds are the real captures in src/capture/testdata and
  * vectors/strongswan plus small synthetic files for link types the captures do not cover.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { extractIkeDatagrams, type IkeDatagram } from '../../src/capture/ike-datagrams.js';
 import { parseIkeKeysFile, type IkeSaKeys } from '../../src/capture/keys-file.js';
-import { readCapture } from '../../src/capture/pcap.js';
-import { decodeIkeDatagrams } from '../../src/decode/session.js';
+import { decodeIkeFile } from '../../src/decode/decode-file.js';
 import { renderText } from '../../src/decode/text.js';
 import type { FuzzTarget } from '../harness.js';
 
@@ -51,7 +49,7 @@ export const target: FuzzTarget = {
     ];
   },
   run(input) {
-    const ike = extractIkeDatagrams(readCapture(input, { maxRecords: 10_000 })).filter((d): d is IkeDatagram => d.kind === 'ike');
-    for (const rec of decodeIkeDatagrams(ike, KEYS)) renderText(rec);
+    // Inputs whose magic a mutation broke take the hex-text path, which is fuzzed that way too.
+    for (const rec of decodeIkeFile(input, KEYS, { maxRecords: 10_000 })) renderText(rec);
   },
 };
