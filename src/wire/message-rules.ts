@@ -80,7 +80,7 @@ export const MESSAGE_RULES: readonly MessageRule[] = [
   { exchange: ExchangeType.IKE_INTERMEDIATE, response: true, encrypted: true, payloads: [opt(T.KE), N, V] },
   { exchange: ExchangeType.IKE_FOLLOWUP_KE, response: false, encrypted: true, payloads: [one(T.KE), N, V] },
   { exchange: ExchangeType.IKE_FOLLOWUP_KE, response: true, encrypted: true, payloads: [one(T.KE), N, V], waivedBy: ['errors'] },
-];
+] as const;
 
 /** The rule for an exchange and direction, if Kite has one. */
 export function findMessageRule(exchange: number, response: boolean): MessageRule | undefined {

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../../errors.js';
 import { EncrId, KeGroup, PayloadType, PrfId, ProtocolId, TransformAttr, TransformType } from '../../iana/ikev2.js';
 import { concat } from '../../util/bytes.js';
 import { decodePayloadChain, encodePayloadChain } from '../message.js';
 import { findPayload } from '../payload.js';
 import { assembleFigure, parseFigure } from '../rfc-figures.testkit.js';
+import { parseErrorOf, RFC5996_URL } from './testing.testkit.js';
 
-const rfc = readFileSync(new URL('../../../../shared/rfc/rfc5996.txt', import.meta.url), 'utf8');
+const rfc = readFileSync(RFC5996_URL, 'utf8');
 const FIG_SA = parseFigure(rfc, 6);
 const FIG_PROPOSAL = parseFigure(rfc, 7);
 const FIG_TRANSFORM = parseFigure(rfc, 8);
@@ -30,16 +30,6 @@ function proposal(more: boolean, num: number, protocolId: number, spi: Uint8Arra
 
 function sa(proposals: Uint8Array[]): Uint8Array {
   return assembleFigure(FIG_SA, { 'Next Payload': 0, C: 0, 'Payload Length': 'auto', '<Proposals>': concat(...proposals) });
-}
-
-function parseError(f: () => unknown): ParseError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ParseError) return e;
-    throw e;
-  }
-  throw new Error('no ParseError');
 }
 
 const ikeProposal = proposal(true, 1, ProtocolId.IKE, new Uint8Array(0), [
@@ -85,31 +75,31 @@ describe('SA payload (RFC 7296 §3.3)', () => {
 
   it('rejects a last transform that announces more', () => {
     const bytes = sa([proposal(false, 1, 1, new Uint8Array(0), [transform(true, 1, 12)])]);
-    expect(parseError(() => decodePayloadChain(PayloadType.SA, bytes)).code).toBe('TRUNCATED');
+    expect(parseErrorOf(() => decodePayloadChain(PayloadType.SA, bytes)).code).toBe('TRUNCATED');
   });
 
   it('rejects a bad "last" marker, a wrong transform count and a repeated Key Length', () => {
     const bad = sa([proposal(false, 1, 1, new Uint8Array(0), [transform(false, 1, 12)])]);
     bad[4] = 5;
-    expect(parseError(() => decodePayloadChain(PayloadType.SA, bad))).toMatchObject({ code: 'BAD_VALUE', field: 'proposal.last', offset: 4 });
+    expect(parseErrorOf(() => decodePayloadChain(PayloadType.SA, bad))).toMatchObject({ code: 'BAD_VALUE', field: 'proposal.last', offset: 4 });
     const count = sa([proposal(false, 1, 1, new Uint8Array(0), [transform(false, 1, 12)], 2)]);
-    expect(parseError(() => decodePayloadChain(PayloadType.SA, count))).toMatchObject({ code: 'BAD_VALUE', field: 'proposal.numTransforms' });
+    expect(parseErrorOf(() => decodePayloadChain(PayloadType.SA, count))).toMatchObject({ code: 'BAD_VALUE', field: 'proposal.numTransforms' });
     const twice = sa([proposal(false, 1, 1, new Uint8Array(0), [transform(false, 1, 12, concat(keyLength(128), keyLength(256)))])]);
-    expect(parseError(() => decodePayloadChain(PayloadType.SA, twice)).field).toBe('attribute.keyLength');
+    expect(parseErrorOf(() => decodePayloadChain(PayloadType.SA, twice)).field).toBe('attribute.keyLength');
   });
 
   it('rejects substructure lengths below the minimum or past the payload', () => {
     const short = sa([proposal(false, 1, 1, new Uint8Array(0), [transform(false, 1, 12)])]);
     short[4 + 8 + 3] = 7; // SA header, proposal header, then transform length 7 < 8
-    expect(parseError(() => decodePayloadChain(PayloadType.SA, short))).toMatchObject({ code: 'BAD_LENGTH', field: 'transform.length' });
+    expect(parseErrorOf(() => decodePayloadChain(PayloadType.SA, short))).toMatchObject({ code: 'BAD_LENGTH', field: 'transform.length' });
     const long = sa([proposal(false, 1, 1, new Uint8Array(0), [transform(false, 1, 12)])]);
     long[7] = 200; // proposal length past the payload
-    expect(parseError(() => decodePayloadChain(PayloadType.SA, long))).toMatchObject({ code: 'BAD_LENGTH', field: 'proposal.length' });
+    expect(parseErrorOf(() => decodePayloadChain(PayloadType.SA, long))).toMatchObject({ code: 'BAD_LENGTH', field: 'proposal.length' });
   });
 
   it('enforces the transform limit', () => {
     const many = Array.from({ length: 129 }, (_, i) => transform(i < 128, 1, 12));
     const bytes = sa([proposal(false, 1, 1, new Uint8Array(0), many, 129)]);
-    expect(parseError(() => decodePayloadChain(PayloadType.SA, bytes)).code).toBe('LIMIT');
+    expect(parseErrorOf(() => decodePayloadChain(PayloadType.SA, bytes)).code).toBe('LIMIT');
   });
 });
