@@ -63,15 +63,15 @@ export function createEcpKeyExchange(group: number, backend: Backend, privateKey
   }
   const noble = NOBLE_CURVES[group as keyof typeof NOBLE_CURVES];
   const priv = privateKey !== undefined ? fixScalar(privateKey, flen) : noble.utils.randomSecretKey();
-  let pub: Uint8Array;
-  try {
-    pub = noble.getPublicKey(priv, false);
-  } catch {
-    throw new CryptoError('BAD_PRIVATE_KEY', 'ECP: private scalar out of range');
-  }
+  if (!noble.utils.isValidSecretKey(priv)) throw new CryptoError('BAD_PRIVATE_KEY', 'ECP: private scalar out of range');
+  // The public value costs a scalar multiplication: computed on first use, once.
+  let pub: Uint8Array | undefined;
   return {
     group,
-    publicKey: pub.slice(1),
+    get publicKey(): Uint8Array {
+      pub ??= noble.getPublicKey(priv, false).slice(1);
+      return pub;
+    },
     computeSharedSecret(peer) {
       const point = checkLength(peer);
       let shared: Uint8Array;
@@ -128,9 +128,13 @@ export function createX25519KeyExchange(backend: Backend, privateKey?: Uint8Arra
     };
   }
   const priv = privateKey ?? x25519.utils.randomSecretKey();
+  let pub: Uint8Array | undefined;
   return {
     group: KeGroup.CURVE25519,
-    publicKey: x25519.getPublicKey(priv),
+    get publicKey(): Uint8Array {
+      pub ??= x25519.getPublicKey(priv);
+      return pub;
+    },
     computeSharedSecret(peer) {
       check(peer);
       let shared: Uint8Array;
