@@ -1,4 +1,5 @@
 import { createCipheriv, createHmac, randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CryptoError } from '../errors.js';
 import { EncrId, IntegId } from '../iana/ikev2.js';
@@ -121,5 +122,26 @@ describe('SK cipher layout', () => {
     expect(() => createSkCipher(EncrId.ENCR_AES_GCM_16, 128, IntegId.AUTH_HMAC_SHA2_256_128)).toThrow(expect.objectContaining({ code: 'BAD_SUITE' }));
     expect(() => createSkCipher(EncrId.ENCR_3DES, 192, IntegId.AUTH_HMAC_SHA2_256_128)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_ENCR' }));
     expect(() => createSkCipher(EncrId.ENCR_CHACHA20_POLY1305, 128)).toThrow(expect.objectContaining({ code: 'BAD_KEY_LENGTH' }));
+  });
+});
+
+describe('SK cipher on untrusted input', () => {
+  it.each(SUITES)('ENCR %i/%i INTEG %s: any IV / ciphertext / ICV only ever yields CryptoError', (encrId, bits, integId) => {
+    const info = encrInfo(encrId)!;
+    const encrKey = rnd(encrKeyMaterialLength(info, bits));
+    const integKey = integId === undefined ? undefined : rnd(INTEG_KEY[integId]!);
+    const keys = integKey === undefined ? { encrKey } : { encrKey, integKey };
+    const c = createSkCipher(encrId, bits, integId);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 20 }), fc.uint8Array({ maxLength: 70 }), fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 40 }), (iv, ciphertext, icv, aad) => {
+        try {
+          c.decrypt({ ...keys, iv, ciphertext, icv, aad });
+          return false; // random bytes must never authenticate
+        } catch (e) {
+          return e instanceof CryptoError;
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -133,7 +133,9 @@ function unpad(data: Uint8Array): Uint8Array {
 }
 
 function checkLength(name: string, got: Uint8Array, want: number): void {
-  if (got.length !== want) throw new CryptoError('BAD_KEY_LENGTH', `SK: ${name} must be ${want} bytes, got ${got.length}`);
+  if (got.length !== want) {
+    throw new CryptoError(name === 'iv' ? 'BAD_IV_LENGTH' : 'BAD_KEY_LENGTH', `SK: ${name} must be ${want} bytes, got ${got.length}`);
+  }
 }
 
 /**

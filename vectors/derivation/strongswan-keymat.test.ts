@@ -13,6 +13,7 @@ import { createSkCipher, encrInfo, encrKeyMaterialLength } from '../../src/crypt
 import { integInfo } from '../../src/crypto/integ.js';
 import { AuthMethod, PayloadType } from '../../src/iana/ikev2.js';
 import { parseDigitalSignatureAuth, signedOctets, verify } from '../../src/crypto/sign.js';
+import { encodeAlgorithmIdentifier } from '../../src/crypto/algid.js';
 import { concat, fromHex, toHex } from '../../src/util/bytes.js';
 
 interface IkeSaKeys { spiI: string; spiR: string; gir: string; skeyseed: string; skD: string; skAi: string; skAr: string; skEi: string; skEr: string; skPi: string; skPr: string }
@@ -154,7 +155,10 @@ describe.each(SUITES)('strongSwan %s: Kite re-derives every logged key', (suite)
       const publicKey = new X509Certificate(readFileSync(new URL(`../strongswan/pki/${s.cert}`, import.meta.url))).publicKey;
       expect(auth[0]).toBe(AuthMethod.DIGITAL_SIGNATURE);
       const authData = auth.subarray(4);
-      expect(parseDigitalSignatureAuth(authData).scheme).toEqual({ kind: 'rsa-pkcs1', hash: 'sha256' });
+      const parsed = parseDigitalSignatureAuth(authData);
+      expect(parsed.scheme).toEqual({ kind: 'rsa-pkcs1', hash: 'sha256' });
+      // Kite's own encoding of sha256WithRSAEncryption is byte-identical to strongSwan's.
+      expect(toHex(encodeAlgorithmIdentifier({ kind: 'rsa-pkcs1', hash: 'sha256' }))).toBe(toHex(parsed.algorithmIdentifier));
       expect(verify({ method: auth[0]!, authData, publicKey, octets })).toBe(true);
       const tampered = octets.slice();
       tampered[tampered.length - 1]! ^= 1;
