@@ -2,12 +2,12 @@ import { generateKeyPairSync, randomBytes, createHmac, type KeyObject } from 'no
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ParseError } from '../errors.js';
-import { AuthMethod, PrfId } from '../iana/ikev2.js';
+import { AuthMethod, HashAlgorithm, PrfId } from '../iana/ikev2.js';
 import { concat, toHex } from '../util/bytes.js';
 import { encodeAlgorithmIdentifier, parseAlgorithmIdentifier } from './algid.js';
 import { BACKENDS } from './backend.js';
 import { createPrf } from './prf.js';
-import { parseDigitalSignatureAuth, pskAuth, sign, signedOctets, verify, verifyPskAuth } from './sign.js';
+import { parseDigitalSignatureAuth, pskAuth, sign, signatureHashId, signedOctets, SUPPORTED_SIGNATURE_HASHES, verify, verifyPskAuth } from './sign.js';
 import type { SignatureScheme } from './signature.js';
 
 /** Random bytes as a plain Uint8Array (Buffer#slice would alias). */
@@ -135,5 +135,14 @@ describe('AlgorithmIdentifier parser on untrusted bytes', () => {
     const s: SignatureScheme = { kind: 'rsa-pss', hash: 'sha1', mgf1Hash: 'sha1', saltLength: 20 };
     expect(toHex(encodeAlgorithmIdentifier(s))).toBe('300d06092a864886f70d01010a3000');
     expect(parseAlgorithmIdentifier(encodeAlgorithmIdentifier(s))).toEqual(s);
+  });
+});
+
+describe('RFC 7427 hash IDs', () => {
+  it('maps schemes to SIGNATURE_HASH_ALGORITHMS values', () => {
+    expect(signatureHashId({ kind: 'ed25519' })).toBe(HashAlgorithm.IDENTITY);
+    expect(signatureHashId({ kind: 'rsa-pss', hash: 'sha384', mgf1Hash: 'sha384', saltLength: 48 })).toBe(HashAlgorithm.SHA2_384);
+    expect(signatureHashId({ kind: 'ecdsa', hash: 'sha256', encoding: 'der' })).toBe(HashAlgorithm.SHA2_256);
+    expect(SUPPORTED_SIGNATURE_HASHES).toContain(HashAlgorithm.SHA2_512);
   });
 });

@@ -7,7 +7,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { CryptoError, ParseError } from '../errors.js';
-import { AuthMethod } from '../iana/ikev2.js';
+import { AuthMethod, HashAlgorithm } from '../iana/ikev2.js';
 import { concat } from '../util/bytes.js';
 import { ctEqual } from '../util/ct.js';
 import type { Backend } from './backend.js';
@@ -167,4 +167,14 @@ export function verify(p: VerifyParams): boolean {
     if (e instanceof ParseError || e instanceof CryptoError) return false;
     throw e;
   }
+}
+
+/** Hash algorithms Kite announces in SIGNATURE_HASH_ALGORITHMS (RFC 7427 §4; RFC 8420 Identity for Ed25519). */
+export const SUPPORTED_SIGNATURE_HASHES = [HashAlgorithm.SHA2_256, HashAlgorithm.SHA2_384, HashAlgorithm.SHA2_512, HashAlgorithm.IDENTITY] as const;
+
+/** The RFC 7427 hash ID a method 14 scheme uses (Identity for Ed25519), for matching the peer's notify. */
+export function signatureHashId(scheme: SignatureScheme): number {
+  if (scheme.kind === 'ed25519') return HashAlgorithm.IDENTITY;
+  const ids = { sha1: HashAlgorithm.SHA1, sha224: -1, sha256: HashAlgorithm.SHA2_256, sha384: HashAlgorithm.SHA2_384, sha512: HashAlgorithm.SHA2_512 } as const;
+  return ids[scheme.hash];
 }
