@@ -2,6 +2,7 @@
  * `kite` command line: argv in, exit code out. Errors are printed with cause and fix.
  */
 import { readFileSync } from 'node:fs';
+import { runDecode, type CliIo } from './decode.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -16,17 +17,29 @@ commands:
   --help                                 print this help
 `;
 
+const STDIO: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
 /** Run the CLI with `argv` (without node and script); resolves to the process exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
-  const [cmd] = argv;
-  if (cmd === '--version' || cmd === '-v' || cmd === 'version') {
-    process.stdout.write(`kite ${version()}\n`);
-    return 0;
+export async function main(argv: readonly string[], io: CliIo = STDIO): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case '--version':
+    case '-v':
+    case 'version':
+      io.out(`kite ${version()}\n`);
+      return 0;
+    case undefined:
+      io.err(USAGE);
+      return 2;
+    case '--help':
+    case '-h':
+    case 'help':
+      io.out(USAGE);
+      return 0;
+    case 'decode':
+      return runDecode(rest, io);
+    default:
+      io.err(`kite: unknown command '${cmd}'\n${USAGE}`);
+      return 2;
   }
-  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    process.stdout.write(USAGE);
-    return cmd === undefined ? 2 : 0;
-  }
-  process.stderr.write(`kite: unknown command '${cmd}'\n${USAGE}`);
-  return 2;
 }
