@@ -1,0 +1,110 @@
+/**
+ * ESP payload protection over `node:crypto` (OpenSSL). Node offers no in-place or re-keyable
+ * cipher, so each packet costs one cipher object and one result buffer from `update()`; the key is
+ * a prepared `KeyObject` and nonce / AAD scratch buffers belong to the SA direction.
+ */
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomFillSync, timingSafeEqual, type CipherGCMTypes, type KeyObject } from 'node:crypto';
+import { ESP_HEADER_LENGTH, writeU32 } from '../wire/esp.js';
+import type { EspCipher, EspCipherSpec } from './cipher.js';
+
+const TWO32 = 0x1_0000_0000;
+const AEAD_ICV = 16;
+
+/** The AEAD (GCM-16, ChaCha20-Poly1305) or AES-CBC + HMAC cipher of `spec` on node:crypto. */
+export function nodeEspCipher(spec: EspCipherSpec): EspCipher {
+  return spec.encr.aead ? nodeAead(spec) : nodeCbcHmac(spec);
+}
+
+function nodeAead(spec: EspCipherSpec): EspCipher {
+  // chacha20-poly1305 shares the GCM call shape in node; the cast only picks that overload.
+  const name = (spec.encr.algorithm === 'aes-gcm' ? `aes-${spec.key.length * 8}-gcm` : 'chacha20-poly1305') as CipherGCMTypes;
+  const key: KeyObject = createSecretKey(spec.key);
+  const nonce = new Uint8Array(12);
+  nonce.set(spec.salt);
+  const aad12 = new Uint8Array(12);
+  const opts = { authTagLength: AEAD_ICV };
+  const dataOff = ESP_HEADER_LENGTH + 8;
+  const aadFor = (pkt: Uint8Array, seqHi: number): Uint8Array => {
+    if (!spec.esn) return pkt.subarray(0, ESP_HEADER_LENGTH);
+    aad12.set(pkt.subarray(0, 4));
+    writeU32(aad12, 4, seqHi);
+    aad12.set(pkt.subarray(4, 8), 8);
+    return aad12;
+  };
+  return {
+    backend: 'node',
+    ivLength: 8,
+    icvLength: AEAD_ICV,
+    blockSize: spec.encr.blockSize,
+    seal(pkt, seq) {
+      const hi = Math.floor(seq / TWO32);
+      writeU32(pkt, ESP_HEADER_LENGTH, hi);
+      writeU32(pkt, ESP_HEADER_LENGTH + 4, seq >>> 0);
+      nonce.set(pkt.subarray(ESP_HEADER_LENGTH, dataOff), 4);
+      const end = pkt.length - AEAD_ICV;
+      const c = createCipheriv(name, key, nonce, opts);
+      c.setAAD(aadFor(pkt, hi));
+      pkt.set(c.update(pkt.subarray(dataOff, end)), dataOff);
+      c.final();
+      pkt.set(c.getAuthTag(), end);
+    },
+    open(pkt, seqHi) {
+      const end = pkt.length - AEAD_ICV;
+      if (end < dataOff) return undefined;
+      nonce.set(pkt.subarray(ESP_HEADER_LENGTH, dataOff), 4);
+      const d = createDecipheriv(name, key, nonce, opts);
+      d.setAuthTag(pkt.subarray(end));
+      d.setAAD(aadFor(pkt, seqHi));
+      const plaintext = d.update(pkt.subarray(dataOff, end));
+      try {
+        d.final();
+      } catch {
+        plaintext.fill(0);
+        return undefined;
+      }
+      return plaintext;
+    },
+  };
+}
+
+function nodeCbcHmac(spec: EspCipherSpec): EspCipher {
+  const integ = spec.integ;
+  if (integ === undefined) throw new TypeError('AES-CBC without INTEG');
+  const name = `aes-${spec.key.length * 8}-cbc`;
+  const key = createSecretKey(spec.key);
+  const macKey = createSecretKey(spec.integKey);
+  const icv = integ.icvLength;
+  const hiBuf = new Uint8Array(4);
+  const dataOff = ESP_HEADER_LENGTH + 16;
+  const mac = (pkt: Uint8Array, end: number, seqHi: number): Uint8Array => {
+    const h = createHmac(integ.hash, macKey).update(pkt.subarray(0, end));
+    if (spec.esn) {
+      writeU32(hiBuf, 0, seqHi);
+      h.update(hiBuf);
+    }
+    return h.digest().subarray(0, icv);
+  };
+  return {
+    backend: 'node',
+    ivLength: 16,
+    icvLength: icv,
+    blockSize: 16,
+    seal(pkt, seq) {
+      randomFillSync(pkt, ESP_HEADER_LENGTH, 16);
+      const end = pkt.length - icv;
+      const c = createCipheriv(name, key, pkt.subarray(ESP_HEADER_LENGTH, dataOff)).setAutoPadding(false);
+      pkt.set(c.update(pkt.subarray(dataOff, end)), dataOff);
+      c.final();
+      pkt.set(mac(pkt, end, Math.floor(seq / TWO32)), end);
+    },
+    open(pkt, seqHi) {
+      const end = pkt.length - icv;
+      if (end <= dataOff || (end - dataOff) % 16 !== 0) return undefined;
+      if (!timingSafeEqual(mac(pkt, end, seqHi), pkt.subarray(end))) return undefined;
+      const d = createDecipheriv(name, key, pkt.subarray(ESP_HEADER_LENGTH, dataOff)).setAutoPadding(false);
+      const plaintext = d.update(pkt.subarray(dataOff, end));
+      d.final();
+      return plaintext;
+    },
+  };
+}

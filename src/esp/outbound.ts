@@ -1,0 +1,76 @@
+/**
+ * Outbound ESP processing (RFC 4303 §3.3): take an inner packet, optionally IPComp it (RFC 3173,
+ * as OpenBSD iked does: `ESP | IPComp | inner IP`, next header 108), add TFC padding, padding and
+ * the trailer, take the next sequence number (never wrapping) and protect. Returns the ESP packet
+ * (the UDP payload on the NAT-T socket, RFC 3948 §2.1) or a drop reason. Never throws per packet.
+ */
+import { IpProto } from '../iana/ipsec.js';
+import { deflateDatagram } from '../ipcomp/deflate.js';
+import { ESP_HEADER_LENGTH, ESP_TRAILER_LENGTH, encodeEspHeader, espPadLength, writeEspPadding } from '../wire/esp.js';
+import { IPCOMP_HEADER_LENGTH, encodeIpcompHeader } from '../wire/ipcomp.js';
+import { EspDrop, MAX_UDP_PAYLOAD, type ChildSa } from './child-sa.js';
+
+/** Next header for an inner IP packet: 4 or 41 by its version nibble, 0 when it is neither. */
+function ipNextHeader(inner: Uint8Array): number {
+  const v = inner.length > 0 ? (inner[0] as number) >>> 4 : 0;
+  return v === 4 ? IpProto.IPV4 : v === 6 ? IpProto.IPV6 : 0;
+}
+
+/**
+ * Protect `payload` on `sa`. In tunnel mode (and whenever `nextHeader` is omitted) `payload` must
+ * be an IPv4 or IPv6 packet; in transport mode `nextHeader` may name another protocol (GRE 47, …).
+ * `now` (ms, caller's clock) is recorded for keepalive scheduling. Returns the ESP packet, a fresh
+ * buffer the caller owns, or an {@link EspDrop} reason (counted on `sa`).
+ */
+export function espEncap(sa: ChildSa, payload: Uint8Array, now: number, nextHeader?: number): Uint8Array | EspDrop {
+  if (sa.expired) return sa.drop(EspDrop.EXPIRED);
+  let nh = nextHeader ?? ipNextHeader(payload);
+  const ip = nh === IpProto.IPV4 || nh === IpProto.IPV6;
+  if (nh === 0 || (sa.params.mode === 'tunnel' && !ip && nh !== IpProto.NO_NEXT_HEADER)) return sa.drop(EspDrop.BAD_INNER_HEADER);
+  if (sa.seqOut >= sa.seqHard) {
+    sa.expired = true;
+    return sa.drop(EspDrop.SEQ_EXHAUSTED);
+  }
+  let body = payload;
+  let ipcompNh = -1;
+  const ipcomp = sa.params.ipcomp;
+  if (ipcomp !== undefined && nh !== IpProto.NO_NEXT_HEADER) {
+    const compressed = deflateDatagram(payload, sa.options.deflate);
+    if (compressed !== undefined) {
+      body = compressed;
+      ipcompNh = nh;
+      nh = IpProto.IPCOMP;
+    }
+  }
+  const head = ipcompNh >= 0 ? IPCOMP_HEADER_LENGTH : 0;
+  const tfc = ipcompNh < 0 && sa.options.tfcPadTo !== undefined ? Math.max(0, sa.options.tfcPadTo - body.length) : 0;
+  const c = sa.outCipher;
+  const plainLength = head + body.length + tfc;
+  const padLength = espPadLength(plainLength, c.blockSize);
+  const dataOff = ESP_HEADER_LENGTH + c.ivLength;
+  const total = dataOff + plainLength + padLength + ESP_TRAILER_LENGTH + c.icvLength;
+  if (total > (sa.options.maxPacket ?? MAX_UDP_PAYLOAD)) return sa.drop(EspDrop.OVERSIZE);
+  const seq = ++sa.seqOut;
+  if (seq >= sa.seqSoft) sa.rekeyNeeded = true;
+  const pkt = new Uint8Array(total);
+  encodeEspHeader(pkt, sa.params.spiOut, seq >>> 0);
+  if (head > 0) encodeIpcompHeader(pkt, dataOff, ipcompNh, ipcomp?.cpiOut ?? 0);
+  pkt.set(body, dataOff + head); // TFC bytes stay zero
+  const trailer = dataOff + plainLength;
+  writeEspPadding(pkt, trailer, padLength);
+  pkt[trailer + padLength] = padLength;
+  pkt[trailer + padLength + 1] = nh;
+  c.seal(pkt, seq);
+  if (head > 0) sa.stats.compressedOut++;
+  sa.account('out', payload.length);
+  sa.lastOutboundAt = now;
+  return pkt;
+}
+
+/**
+ * A dummy packet (next header 59, RFC 4303 §2.6) of `length` zero bytes (encrypted on the wire) for
+ * traffic flow confidentiality; the peer drops it silently.
+ */
+export function espDummy(sa: ChildSa, length: number, now: number): Uint8Array | EspDrop {
+  return espEncap(sa, new Uint8Array(length), now, IpProto.NO_NEXT_HEADER);
+}
