@@ -20,3 +20,23 @@ export { decryptSkPayload, findIkeSaKeys } from './decode/decrypt.js';
 export { renderMessage } from './decode/render.js';
 export { renderText } from './decode/text.js';
 export type * from './decode/json.js';
+export { type Backend, BACKENDS, DEFAULT_BACKEND } from './crypto/backend.js';
+export { getSuite, listSuites, encrSuite, integSuite, prfSuite, keSuite, type Suite, type EncrSuite, type IntegSuite, type PrfSuite, type KeSuite } from './crypto/suites.js';
+export { createPrf, prfPlus, SUPPORTED_PRFS, type Prf } from './crypto/prf.js';
+export { deriveIkeKeys, expandIkeKeys, deriveChildKeys, rekeySkeyseed, type IkeKeyParams, type IkeKeys, type ChildKeyInputs, type ChildKeys } from './crypto/keymat.js';
+export { createSkCipher, skPad, encrInfo, type SkCipher, type SkEncryptParams, type SkDecryptParams } from './crypto/sk-cipher.js';
+export { createAead, type Aead, type AeadAlgorithm } from './crypto/aead.js';
+export { createKeyExchange, keGroupInfo, KE_GROUPS, type KeyExchange } from './crypto/ke.js';
+export {
+  signedOctets,
+  pskAuth,
+  verifyPskAuth,
+  sign,
+  verify,
+  parseDigitalSignatureAuth,
+  encodeDigitalSignatureAuth,
+  SUPPORTED_SIGNATURE_HASHES,
+  type SignParams,
+  type VerifyParams,
+  type SignedOctetsParams,
+} from './crypto/sign.js';
