@@ -26,7 +26,8 @@ export function nobleEspCipher(spec: EspCipherSpec): EspCipher {
 }
 
 function nobleAead(spec: EspCipherSpec): EspCipher {
-  const mk = spec.encr.algorithm === 'aes-gcm' ? gcm : chacha20poly1305;
+  const isGcm = spec.encr.algorithm === 'aes-gcm';
+  const mk = isGcm ? gcm : chacha20poly1305;
   const key = spec.key;
   const nonce = new Uint8Array(12);
   nonce.set(spec.salt);
@@ -52,7 +53,8 @@ function nobleAead(spec: EspCipherSpec): EspCipher {
       const end = pkt.length - AEAD_ICV;
       const out = pkt.subarray(dataOff);
       const cipher = mk(key, nonce, aadFor(pkt, hi));
-      if (aligned(out)) cipher.encrypt(pkt.subarray(dataOff, end), out);
+      // noble's GCM takes no output buffer; its ChaCha20-Poly1305 does (aligned views only).
+      if (!isGcm && aligned(out)) cipher.encrypt(pkt.subarray(dataOff, end), out);
       else out.set(cipher.encrypt(pkt.subarray(dataOff, end)));
     },
     open(pkt, seqHi) {

@@ -10,6 +10,11 @@ import type { EspCipher, EspCipherSpec } from './cipher.js';
 const TWO32 = 0x1_0000_0000;
 const AEAD_ICV = 16;
 
+/** A plain Uint8Array view of a node Buffer (no copy), so both backends return the same type. */
+function plain(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
 /** The AEAD (GCM-16, ChaCha20-Poly1305) or AES-CBC + HMAC cipher of `spec` on node:crypto. */
 export function nodeEspCipher(spec: EspCipherSpec): EspCipher {
   return spec.encr.aead ? nodeAead(spec) : nodeCbcHmac(spec);
@@ -62,7 +67,7 @@ function nodeAead(spec: EspCipherSpec): EspCipher {
         plaintext.fill(0);
         return undefined;
       }
-      return plaintext;
+      return plain(plaintext);
     },
   };
 }
@@ -104,7 +109,7 @@ function nodeCbcHmac(spec: EspCipherSpec): EspCipher {
       const d = createDecipheriv(name, key, pkt.subarray(ESP_HEADER_LENGTH, dataOff)).setAutoPadding(false);
       const plaintext = d.update(pkt.subarray(dataOff, end));
       d.final();
-      return plaintext;
+      return plain(plaintext);
     },
   };
 }

@@ -43,7 +43,7 @@ export function deflateDatagram(data: Uint8Array, opts: DeflateOptions = {}): Ui
   if (data.length < (opts.threshold ?? IPCOMP_DEFAULT_THRESHOLD)) return undefined;
   try {
     const out = deflateRawSync(data, { level: opts.level ?? constants.Z_DEFAULT_COMPRESSION, maxOutputLength: data.length + 64 });
-    return out.length < data.length ? out : undefined;
+    return out.length < data.length ? new Uint8Array(out.buffer, out.byteOffset, out.byteLength) : undefined;
   } catch {
     return undefined; // grew beyond the bound: incompressible, send it as it is
   }
@@ -53,7 +53,8 @@ export function deflateDatagram(data: Uint8Array, opts: DeflateOptions = {}): Ui
 export function inflateDatagram(data: Uint8Array, maxOutput: number = IPCOMP_MAX_OUTPUT): Uint8Array | IpcompDrop {
   const limit = Math.min(Math.max(maxOutput, 1), IPCOMP_MAX_OUTPUT);
   try {
-    return inflateRawSync(data, { maxOutputLength: limit });
+    const out = inflateRawSync(data, { maxOutputLength: limit });
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch (err) {
     return err instanceof RangeError || (err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE' ? IpcompDrop.BOMB : IpcompDrop.CORRUPT;
   }
