@@ -22,9 +22,10 @@ export interface PeerTrust {
   readonly certreqData: Uint8Array;
   /**
    * Verify the peer's certificates (end entity first, DER) to a trusted CA and its identity against
-   * IDr; return the end entity's public key. Throw a `KiteError` naming what failed.
+   * IDr; return the end entity's public key. Throw a `KiteError` naming what failed. Validity
+   * dates are judged by the implementation's own wall clock (the core's clock is monotonic).
    */
-  verifyPeer(certs: readonly Uint8Array[], idr: IkeIdentity, now: number): KeyObject;
+  verifyPeer(certs: readonly Uint8Array[], idr: IkeIdentity): KeyObject;
 }
 
 /** Retransmission schedule (strongSwan defaults: 4 s × 1.8^n, 5 retries). */

@@ -1,0 +1,275 @@
+/**
+ * An IKEv2 responder built for tests from Kite's own codec and crypto: real KE, real keys, real
+ * RSA/ECDSA signatures with the committed test certificates. It answers IKE_SA_INIT, IKE_AUTH
+ * (CP, one CHILD_SA) and INFORMATIONAL, initiates DPD and Deletes, and misbehaves on request
+ * (COOKIE, INVALID_KE_PAYLOAD, error notifies, bad AUTH). Not part of the build.
+ */
+import { randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { createKeyExchange } from '../../crypto/ke.js';
+import { deriveChildKeys, type ChildKeys } from '../../crypto/keymat.js';
+import { encrInfo, encrKeyMaterialLength } from '../../crypto/sk-cipher.js';
+import { integInfo } from '../../crypto/integ.js';
+import { defaultSchemeFor, sign, signedOctets, verify } from '../../crypto/sign.js';
+import { AuthMethod, CertEncoding, CfgAttr, CfgType, ExchangeType, NotifyType, PayloadType, ProtocolId, TransformType } from '../../iana/ikev2.js';
+import { bytesEqual } from '../../util/bytes.js';
+import { decodeHeader, type IkeHeader } from '../../wire/header.js';
+import { decodeMessage, encodeMessage } from '../../wire/message.js';
+import type { Payload } from '../../wire/payload.js';
+import { filterPayloads, findNotifies, findPayload } from '../../wire/payload.js';
+import type { NotifyPayload } from '../../wire/payloads/notify.js';
+import type { Proposal } from '../../wire/payloads/sa.js';
+import type { TrafficSelector } from '../../wire/payloads/ts.js';
+import { ipToBytes } from '../addr.js';
+import type { IkeIdentity } from '../config.js';
+import { FragmentReassembler } from '../fragment.js';
+import { IkeSa } from '../ike-sa.js';
+import { ikeAlgorithms, espAlgorithms } from '../negotiate.js';
+import { headerFor, protect, unprotect } from '../protect.js';
+import { idPayloadBody } from '../tasks/ike-auth.js';
+import { natdHash } from '../tasks/ike-natd.js';
+import type { Endpoint } from '../types.js';
+
+/** Ways the test responder can be configured or made to misbehave. */
+export interface TestResponderOptions {
+  readonly local: Endpoint;
+  readonly privateKey: KeyObject;
+  readonly certificates: readonly Uint8Array[];
+  readonly id: IkeIdentity;
+  /** KE groups accepted, in preference order (default: any the initiator sent). */
+  readonly groups?: readonly number[];
+  readonly cookie?: boolean;
+  readonly fragmentation?: boolean;
+  readonly fragmentSize?: number;
+  readonly signatureHashes?: boolean;
+  readonly mobike?: boolean;
+  /** Virtual IPv4 addresses handed out (all of them, like older iked). */
+  readonly pool?: readonly string[];
+  readonly dns?: readonly string[];
+  /** Answer with this error notify in IKE_SA_INIT, IKE_AUTH, or inside IKE_AUTH for the CHILD_SA. */
+  readonly error?: { readonly where: 'init' | 'auth' | 'child'; readonly notifyType: number };
+  /** Corrupt our AUTH signature. */
+  readonly badAuth?: boolean;
+  /** TSr to answer with (default: the initiator's). */
+  readonly tsr?: readonly TrafficSelector[];
+  /** Pretend the initiator is behind a NAT (NAT_DETECTION_DESTINATION_IP will not match). */
+  readonly natInitiator?: boolean;
+}
+
+/** The responder's view of the CHILD_SA it created. */
+export interface ResponderChild {
+  readonly spiI: number;
+  readonly spiR: number;
+  readonly keys: ChildKeys;
+  readonly ipcompCpi?: number;
+}
+
+const notify = (notifyType: number, data: Uint8Array = new Uint8Array(0)): NotifyPayload =>
+  ({ type: PayloadType.NOTIFY, critical: false, protocolId: 0, spi: new Uint8Array(0), notifyType, data });
+
+const u32 = (b: Uint8Array): number => (((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) >>> 0;
+
+/** The test responder (one IKE SA). */
+export class TestResponder {
+  sa: IkeSa | undefined;
+  child: ResponderChild | undefined;
+  closed = false;
+  /** Requests received per exchange type (duplicates included). */
+  readonly received: number[] = [];
+  /** Payload lists of decrypted initiator requests, in order. */
+  readonly requests: { exchangeType: number; payloads: readonly Payload[] }[] = [];
+  initiatorAuthVerified = false;
+  private cached: { messageId: number; packets: Uint8Array[] } | undefined;
+  private readonly reassembler = new FragmentReassembler();
+  private peerFragmentation = false;
+  private peerSha = false;
+  private readonly cookieSecret = new Uint8Array(randomBytes(16));
+
+  constructor(readonly o: TestResponderOptions) {}
+
+  /** Handle one datagram (no non-ESP marker) from `from`; returns the datagrams to send back. */
+  receive(buf: Uint8Array, from: Endpoint, now: number): Uint8Array[] {
+    const h = decodeHeader(buf);
+    this.received.push(h.exchangeType);
+    if (h.exchangeType === ExchangeType.IKE_SA_INIT) return h.response ? [] : this.init(buf, h, from);
+    const sa = this.sa;
+    if (sa === undefined || !bytesEqual(h.spiR, sa.spiR)) return [];
+    if (h.response) {
+      const r = unprotect(sa, buf, this.reassembler, now);
+      if (r.state === 'complete') sa.nextRequestId = h.messageId + 1;
+      return [];
+    }
+    if (this.cached !== undefined && h.messageId === this.cached.messageId) return this.cached.packets;
+    if (h.messageId !== sa.nextPeerRequestId) return [];
+    const r = unprotect(sa, buf, this.reassembler, now);
+    if (r.state !== 'complete') return [];
+    this.requests.push({ exchangeType: h.exchangeType, payloads: r.payloads });
+    const payloads = h.exchangeType === ExchangeType.IKE_AUTH ? this.auth(r.payloads) : this.informational(r.payloads);
+    const packets = protect(sa, { exchangeType: h.exchangeType, response: true, messageId: h.messageId, payloads, ...(this.peerFragmentation ? { fragmentSize: this.o.fragmentSize ?? 1228 } : {}) });
+    this.cached = { messageId: h.messageId, packets };
+    sa.nextPeerRequestId = h.messageId + 1;
+    return packets;
+  }
+
+  private plain(h: IkeHeader, spiR: Uint8Array, payloads: Payload[]): Uint8Array {
+    return encodeMessage({ header: { ...h, spiR, flags: 0x20, initiator: false, response: true }, payloads });
+  }
+
+  private chooseIke(offered: readonly Proposal[], keGroup: number): { proposal: Proposal; group: number } | undefined {
+    for (const p of offered) {
+      const pick = (type: number): Proposal['transforms'][number] | undefined => p.transforms.find((t) => t.type === type && (type !== TransformType.KE || (this.o.groups ?? [t.id]).includes(t.id)));
+      const encr = pick(TransformType.ENCR);
+      const prf = pick(TransformType.PRF);
+      const integ = pick(TransformType.INTEG);
+      const groups = p.transforms.filter((t) => t.type === TransformType.KE && (this.o.groups ?? [t.id]).includes(t.id));
+      const ke = groups.find((t) => t.id === keGroup) ?? groups[0];
+      if (encr === undefined || prf === undefined || ke === undefined) continue;
+      return { proposal: { ...p, transforms: [encr, prf, ...(integ === undefined ? [] : [integ]), ke] }, group: ke.id };
+    }
+    return undefined;
+  }
+
+  private init(buf: Uint8Array, h: IkeHeader, from: Endpoint): Uint8Array[] {
+    const m = decodeMessage(buf);
+    const zero = new Uint8Array(8);
+    if (this.o.cookie === true) {
+      const c = findNotifies(m.payloads, NotifyType.COOKIE)[0];
+      if (c === undefined || !bytesEqual(c.data, this.cookieSecret)) return [this.plain(h, zero, [notify(NotifyType.COOKIE, this.cookieSecret)])];
+    }
+    if (this.o.error?.where === 'init') return [this.plain(h, zero, [notify(this.o.error.notifyType)])];
+    const saP = findPayload(m.payloads, PayloadType.SA);
+    const keP = findPayload(m.payloads, PayloadType.KE);
+    const nonceP = findPayload(m.payloads, PayloadType.NONCE);
+    if (saP === undefined || keP === undefined || nonceP === undefined) return [this.plain(h, zero, [notify(NotifyType.INVALID_SYNTAX)])];
+    const chosen = this.chooseIke(saP.proposals, keP.group);
+    if (chosen === undefined) return [this.plain(h, zero, [notify(NotifyType.NO_PROPOSAL_CHOSEN)])];
+    if (chosen.group !== keP.group) return [this.plain(h, zero, [notify(NotifyType.INVALID_KE_PAYLOAD, Uint8Array.of(chosen.group >>> 8, chosen.group & 0xff))])];
+    const sa = new IkeSa(false, new Uint8Array(randomBytes(8)), this.o.local, from);
+    sa.spiI = h.spiI.slice();
+    sa.nonceI = nonceP.data.slice();
+    sa.nonceR = new Uint8Array(randomBytes(32));
+    const ke = createKeyExchange(chosen.group);
+    const secret = ke.computeSharedSecret(keP.data);
+    sa.deriveKeys(ikeAlgorithms(chosen.proposal), secret);
+    this.peerSha = findNotifies(m.payloads, NotifyType.SIGNATURE_HASH_ALGORITHMS).length > 0;
+    this.peerFragmentation = this.o.fragmentation !== false && findNotifies(m.payloads, NotifyType.IKEV2_FRAGMENTATION_SUPPORTED).length > 0;
+    const out: Payload[] = [
+      { type: PayloadType.SA, critical: false, proposals: [chosen.proposal] },
+      { type: PayloadType.KE, critical: false, group: chosen.group, data: ke.publicKey },
+      { type: PayloadType.NONCE, critical: false, data: sa.nonceR },
+      notify(NotifyType.NAT_DETECTION_SOURCE_IP, natdHash(sa.spiI, sa.spiR, this.o.local)),
+      notify(NotifyType.NAT_DETECTION_DESTINATION_IP, this.o.natInitiator === true ? new Uint8Array(randomBytes(20)) : natdHash(sa.spiI, sa.spiR, from)),
+    ];
+    if (this.o.fragmentation !== false) out.push(notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED));
+    if (this.o.signatureHashes !== false) out.push(notify(NotifyType.SIGNATURE_HASH_ALGORITHMS, Uint8Array.of(0, 2, 0, 3, 0, 4)));
+    const bytes = this.plain(h, sa.spiR, out);
+    sa.initMessageIn = buf.slice();
+    sa.initMessageOut = bytes;
+    sa.nextPeerRequestId = 1;
+    this.sa = sa;
+    return [bytes];
+  }
+
+  private auth(req: readonly Payload[]): Payload[] {
+    const sa = this.sa as IkeSa;
+    if (this.o.error?.where === 'auth') return [notify(this.o.error.notifyType)];
+    this.initiatorAuthVerified = this.verifyInitiatorSafe(sa, req);
+    if (!this.initiatorAuthVerified) return [notify(NotifyType.AUTHENTICATION_FAILED)];
+    const idr: Payload = { type: PayloadType.IDr, critical: false, idType: this.o.id.idType, data: this.o.id.data };
+    const octets = signedOctets({ realMessage: sa.initMessageOut, nonce: sa.nonceI, prf: sa.prf!, skP: sa.keys!.skPr, idPayloadBody: idPayloadBody(this.o.id) });
+    const useSig = this.peerSha && this.o.signatureHashes !== false;
+    const method = useSig ? AuthMethod.DIGITAL_SIGNATURE : this.o.privateKey.asymmetricKeyType === 'rsa' ? AuthMethod.RSA_DIGITAL_SIGNATURE : AuthMethod.ECDSA_SHA256_P256;
+    const authData = sign({ method, privateKey: this.o.privateKey, octets, ...(method === AuthMethod.DIGITAL_SIGNATURE ? { scheme: defaultSchemeFor(this.o.privateKey) } : {}) });
+    if (this.o.badAuth === true) authData[authData.length - 1] = (authData[authData.length - 1] as number) ^ 1;
+    const out: Payload[] = [idr];
+    for (const c of this.o.certificates) out.push({ type: PayloadType.CERT, critical: false, encoding: CertEncoding.X509_CERT_SIGNATURE, data: c });
+    out.push({ type: PayloadType.AUTH, critical: false, method, data: authData });
+    const cp = findPayload(req, PayloadType.CP);
+    if (cp !== undefined && cp.cfgType === CfgType.CFG_REQUEST && this.o.pool !== undefined) {
+      const attributes = [
+        ...this.o.pool.map((a) => ({ type: CfgAttr.INTERNAL_IP4_ADDRESS, value: ipToBytes(a) })),
+        { type: CfgAttr.INTERNAL_IP4_NETMASK, value: ipToBytes('255.255.255.255') },
+        ...(this.o.dns ?? []).map((a) => ({ type: CfgAttr.INTERNAL_IP4_DNS, value: ipToBytes(a) })),
+      ];
+      out.push({ type: PayloadType.CP, critical: false, cfgType: CfgType.CFG_REPLY, attributes });
+    }
+    if (this.o.error?.where === 'child') return [...out, notify(this.o.error.notifyType)];
+    out.push(...this.createChild(sa, req));
+    if (this.o.mobike !== false) out.push(notify(NotifyType.MOBIKE_SUPPORTED));
+    return out;
+  }
+
+  private verifyInitiatorSafe(sa: IkeSa, req: readonly Payload[]): boolean {
+    try {
+      const cert = findPayload(req, PayloadType.CERT);
+      if (cert === undefined) return false;
+      return this.verifyWithCert(sa, req, cert.data);
+    } catch {
+      return false;
+    }
+  }
+
+  private verifyWithCert(sa: IkeSa, req: readonly Payload[], der: Uint8Array): boolean {
+    const idi = findPayload(req, PayloadType.IDi);
+    const auth = findPayload(req, PayloadType.AUTH);
+    if (idi === undefined || auth === undefined || sa.prf === undefined || sa.keys === undefined) return false;
+    const octets = signedOctets({ realMessage: sa.initMessageIn, nonce: sa.nonceR, prf: sa.prf, skP: sa.keys.skPi, idPayloadBody: idPayloadBody(idi) });
+    const publicKey = new X509Certificate(Buffer.from(der)).publicKey;
+    return verify({ method: auth.method, authData: auth.data, publicKey, octets });
+  }
+
+  private createChild(sa: IkeSa, req: readonly Payload[]): Payload[] {
+    const saP = findPayload(req, PayloadType.SA);
+    const tsi = findPayload(req, PayloadType.TSi);
+    const tsr = findPayload(req, PayloadType.TSr);
+    const first = saP?.proposals[0];
+    if (first === undefined || tsi === undefined || tsr === undefined) return [notify(NotifyType.NO_PROPOSAL_CHOSEN)];
+    const chosen: Proposal = { ...first, transforms: first.transforms.filter((t, i, all) => all.findIndex((x) => x.type === t.type) === i), spi: new Uint8Array(randomBytes(4)) };
+    const alg = espAlgorithms(chosen);
+    const encr = encrInfo(alg.encrId);
+    const integLen = alg.integId === 0 ? 0 : integInfo(alg.integId)?.keyLength ?? 0;
+    const keys = deriveChildKeys(sa.prf!, sa.keys!.skD, { nonceI: sa.nonceI, nonceR: sa.nonceR }, { encrKeyLength: encrKeyMaterialLength(encr!, alg.keyLengthBits), integKeyLength: integLen });
+    this.child = { spiI: u32(first.spi), spiR: u32(chosen.spi), keys };
+    const vip = this.o.pool?.[0];
+    const tsiOut = vip === undefined ? tsi.selectors : [{ tsType: 7, ipProtocol: 0, startPort: 0, endPort: 65535, startAddress: ipToBytes(vip), endAddress: ipToBytes(vip) }];
+    const out: Payload[] = [];
+    const ipcomp = findNotifies(req, NotifyType.IPCOMP_SUPPORTED)[0];
+    if (ipcomp !== undefined) out.push(notify(NotifyType.IPCOMP_SUPPORTED, Uint8Array.of(0x12, 0x34, 2)));
+    out.push({ type: PayloadType.SA, critical: false, proposals: [chosen] });
+    out.push({ type: PayloadType.TSi, critical: false, selectors: tsiOut });
+    out.push({ type: PayloadType.TSr, critical: false, selectors: this.o.tsr ?? tsr.selectors });
+    return out;
+  }
+
+  private informational(req: readonly Payload[]): Payload[] {
+    const deletes = filterPayloads(req, PayloadType.DELETE);
+    if (deletes.some((d) => d.protocolId === ProtocolId.IKE)) {
+      this.closed = true;
+      return [];
+    }
+    const esp = deletes.find((d) => d.protocolId === ProtocolId.ESP);
+    if (esp !== undefined && this.child !== undefined) {
+      const spi = this.child.spiR;
+      this.child = undefined;
+      return [{ type: PayloadType.DELETE, critical: false, protocolId: ProtocolId.ESP, spiSize: 4, spis: [Uint8Array.of(spi >>> 24, (spi >>> 16) & 0xff, (spi >>> 8) & 0xff, spi & 0xff)] }];
+    }
+    return [];
+  }
+
+  /** Build a request of ours: 'dpd' (empty), 'natd' (strongSwan MOBIKE style), 'delete-ike', 'delete-child'. */
+  request(kind: 'dpd' | 'natd' | 'delete-ike' | 'delete-child'): Uint8Array[] {
+    const sa = this.sa as IkeSa;
+    let payloads: Payload[] = [];
+    if (kind === 'natd') payloads = [notify(NotifyType.NAT_DETECTION_SOURCE_IP, natdHash(sa.spiI, sa.spiR, sa.local)), notify(NotifyType.NAT_DETECTION_DESTINATION_IP, natdHash(sa.spiI, sa.spiR, sa.remote))];
+    if (kind === 'delete-ike') payloads = [{ type: PayloadType.DELETE, critical: false, protocolId: ProtocolId.IKE, spiSize: 0, spis: [] }];
+    if (kind === 'delete-child' && this.child !== undefined) {
+      const s = this.child.spiR;
+      payloads = [{ type: PayloadType.DELETE, critical: false, protocolId: ProtocolId.ESP, spiSize: 4, spis: [Uint8Array.of(s >>> 24, (s >>> 16) & 0xff, (s >>> 8) & 0xff, s & 0xff)] }];
+    }
+    return protect(sa, { exchangeType: ExchangeType.INFORMATIONAL, response: false, messageId: sa.nextRequestId, payloads });
+  }
+
+  /** The header this responder would put on a message (for crafting malformed ones). */
+  header(exchangeType: number, response: boolean, messageId: number): IkeHeader {
+    return headerFor(this.sa as IkeSa, exchangeType, response, messageId);
+  }
+}
