@@ -23,9 +23,9 @@ export interface PeerTrust {
   /**
    * Verify the peer's certificates (end entity first, DER) to a trusted CA and its identity against
    * IDr; return the end entity's public key. Throw a `KiteError` naming what failed. Validity
-   * dates are judged by the implementation's own wall clock (the core's clock is monotonic).
+   * dates are judged at `now`, the config's `wallClock` (the core's own clock is monotonic).
    */
-  verifyPeer(certs: readonly Uint8Array[], idr: IkeIdentity): KeyObject;
+  verifyPeer(certs: readonly Uint8Array[], idr: IkeIdentity, now: number): KeyObject;
 }
 
 /** Retransmission schedule (strongSwan defaults: 4 s × 1.8^n, 5 retries). */
@@ -93,6 +93,8 @@ export interface InitiatorConfig {
   readonly closeTimeoutMs: number;
   /** How long an unauthenticated error notify (IKE_SA_INIT) may stand before it ends the attempt. */
   readonly unauthenticatedErrorWaitMs: number;
+  /** Wall clock (ms since the epoch) for certificate validity. */
+  readonly wallClock: () => number;
   /** Random source (tests inject a seeded one). */
   readonly random?: (n: number) => Uint8Array;
 }
@@ -109,6 +111,7 @@ export const INITIATOR_DEFAULTS = {
   keepaliveMs: 20_000,
   closeTimeoutMs: 5000,
   unauthenticatedErrorWaitMs: 5000,
+  wallClock: Date.now,
 } as const;
 
 /** The config fields that have defaults. */

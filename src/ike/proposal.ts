@@ -51,8 +51,8 @@ const PRF_FOR_INTEG = {
   [IntegId.AUTH_HMAC_SHA2_512_256]: PrfId.PRF_HMAC_SHA2_512,
 } as const;
 
-/** Transform types in the order RFC 7296 §3.3.2 lists them (and strongSwan sends them). */
-const TYPE_ORDER = [TransformType.ENCR, TransformType.PRF, TransformType.INTEG, TransformType.KE, TransformType.ESN] as const;
+/** Transform types in the order strongSwan sends and logs them. */
+const TYPE_ORDER = [TransformType.ENCR, TransformType.INTEG, TransformType.PRF, TransformType.KE, TransformType.ESN] as const;
 
 const bad = (text: string, why: string, fix: string): KiteError =>
   new KiteError('BAD_PROPOSAL', `proposal "${text}": ${why}; fix: ${fix}`);

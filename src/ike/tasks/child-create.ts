@@ -68,7 +68,7 @@ export class ChildCreateTask implements Task {
     const saP = findPayload(response, PayloadType.SA);
     if (saP === undefined) throw new IkeFailure('NO_CHILD_SA', 'the IKE_AUTH response holds no CHILD_SA', 'the gateway did not create a CHILD_SA; check its log');
     const offered = config.espProposals.map((p) => ({ ...p, protocolId: ProtocolId.ESP }));
-    const chosen = checkChosen(offered, { ...saP, proposals: saP.proposals.map((p) => ({ ...p, spi: p.spi })) }, ProtocolId.ESP);
+    const chosen = checkChosen(offered, saP);
     if (chosen.spi.length !== 4) throw new IkeFailure('INVALID_SYNTAX', `ESP SPI of ${chosen.spi.length} octets`, '');
     const tsi = selectors(response, PayloadType.TSi);
     const tsr = selectors(response, PayloadType.TSr);

@@ -68,7 +68,7 @@ export class IkeAuthTask implements Task {
     const certs = filterPayloads(response, PayloadType.CERT).filter((c) => c.encoding === CertEncoding.X509_CERT_SIGNATURE).map((c) => c.data);
     if (certs.length === 0) throw new IkeFailure('NO_PEER_CERT', 'the peer sent no X.509 certificate', 'configure the gateway to send its certificate (leftsendcert=always / send_cert = always)');
     const id: IdPayload = idr;
-    const publicKey = config.trust.verifyPeer(certs, { idType: id.idType, data: id.data });
+    const publicKey = config.trust.verifyPeer(certs, { idType: id.idType, data: id.data }, config.wallClock());
     const keys = sa.keys;
     const prf = sa.prf;
     if (keys === undefined || prf === undefined) throw new IkeFailure('INTERNAL', 'no keys', '');

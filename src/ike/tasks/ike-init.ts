@@ -5,7 +5,7 @@
  * notifies are unauthenticated (§2.21) and reported as such.
  */
 import { createKeyExchange, type KeyExchange } from '../../crypto/ke.js';
-import { HashAlgorithm, NotifyType, PayloadType, ProtocolId, keGroupNames } from '../../iana/ikev2.js';
+import { HashAlgorithm, NotifyType, PayloadType, keGroupNames } from '../../iana/ikev2.js';
 import { nameOf } from '../../iana/names.js';
 import type { Payload } from '../../wire/payload.js';
 import { findNotifies, findPayload } from '../../wire/payload.js';
@@ -104,7 +104,7 @@ export class IkeInitTask implements Task {
     const keP = findPayload(response, PayloadType.KE);
     const nonceP = findPayload(response, PayloadType.NONCE);
     if (saP === undefined || keP === undefined || nonceP === undefined) throw new UnauthenticatedError('INVALID_SYNTAX', 'IKE_SA_INIT response lacks SA, KE or Nonce', '');
-    const chosen = checkChosen(config.ikeProposals, saP, ProtocolId.IKE);
+    const chosen = checkChosen(config.ikeProposals, saP);
     const alg = ikeAlgorithms(chosen);
     if (alg.group !== this.group || keP.group !== this.group) throw new UnauthenticatedError('INVALID_CHOICE', `peer chose KE group ${alg.group} but we sent ${this.group}`, '');
     if (nonceP.data.length < 16 || nonceP.data.length > 256) throw new UnauthenticatedError('INVALID_SYNTAX', `Nonce of ${nonceP.data.length} octets`, '');

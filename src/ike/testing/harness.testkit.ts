@@ -6,13 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
-import { EncrId, IdType, IntegId, KeGroup, PrfId, TransformType, EsnId, ProtocolId } from '../../iana/ikev2.js';
-import type { Proposal, Transform } from '../../wire/payloads/sa.js';
+import { IdType } from '../../iana/ikev2.js';
+import type { Proposal } from '../../wire/payloads/sa.js';
+import { buildProposals } from '../proposal.js';
 import type { TrafficSelector } from '../../wire/payloads/ts.js';
 import { ipToBytes } from '../addr.js';
 import type { InitiatorOptions } from '../config.js';
 import { Initiator } from '../initiator.js';
-import { createPeerTrust } from '../peer-trust.js';
+import { createPeerTrust } from '../../pki/trust.js';
 import type { Action, Endpoint, IkeEvent, InstalledChildSa } from '../types.js';
 import { TestResponder, type TestResponderOptions } from './responder.testkit.js';
 
@@ -28,24 +29,14 @@ export function testKey(name: string): KeyObject {
   return createPrivateKey(readFileSync(resolve(PKI, `${name}.key.pem`)));
 }
 
-const t = (type: number, id: number, keyLength?: number): Transform => (keyLength === undefined ? { type, id } : { type, id, keyLength });
-
-/** The issue's default IKE proposals: AES-GCM-16-256/PRF-SHA2-256 and AES-CBC-256/SHA2-256, X25519, ECP-256, MODP-2048. */
-export function defaultIkeProposals(groups: readonly number[] = [KeGroup.CURVE25519, KeGroup.ECP_256, KeGroup.MODP_2048]): Proposal[] {
-  const ke = groups.map((g) => t(TransformType.KE, g));
-  return [
-    { num: 1, protocolId: ProtocolId.IKE, spi: new Uint8Array(0), transforms: [t(TransformType.ENCR, EncrId.ENCR_AES_GCM_16, 256), t(TransformType.PRF, PrfId.PRF_HMAC_SHA2_256), ...ke] },
-    { num: 2, protocolId: ProtocolId.IKE, spi: new Uint8Array(0), transforms: [t(TransformType.ENCR, EncrId.ENCR_AES_CBC, 256), t(TransformType.PRF, PrfId.PRF_HMAC_SHA2_256), t(TransformType.INTEG, IntegId.AUTH_HMAC_SHA2_256_128), ...ke] },
-  ];
+/** The default IKE proposals, or these strongSwan-style strings. */
+export function ikeProposals(text?: string | readonly string[]): Proposal[] {
+  return buildProposals({ protocol: 'ike', ...(text === undefined ? {} : { proposals: text }) });
 }
 
-/** ESP proposals: AES-GCM-16-256, then AES-CBC-256 with HMAC-SHA2-256; ESN and no ESN. */
-export function defaultEspProposals(): Proposal[] {
-  const esn = [t(TransformType.ESN, EsnId.ESN), t(TransformType.ESN, EsnId.NO_ESN)];
-  return [
-    { num: 1, protocolId: ProtocolId.ESP, spi: new Uint8Array(4), transforms: [t(TransformType.ENCR, EncrId.ENCR_AES_GCM_16, 256), ...esn] },
-    { num: 2, protocolId: ProtocolId.ESP, spi: new Uint8Array(4), transforms: [t(TransformType.ENCR, EncrId.ENCR_AES_CBC, 256), t(TransformType.INTEG, IntegId.AUTH_HMAC_SHA2_256_128), ...esn] },
-  ];
+/** The default ESP proposals, or these strings. */
+export function espProposals(text?: string | readonly string[]): Proposal[] {
+  return buildProposals({ protocol: 'esp', ...(text === undefined ? {} : { proposals: text }) });
 }
 
 /** An IPv4 range selector. */
@@ -60,8 +51,8 @@ export function testInitiatorOptions(over: Partial<InitiatorOptions> = {}, certN
   return {
     local: { address: '192.0.2.1', port: 500 },
     remote: { address: '192.0.2.2', port: 500 },
-    ikeProposals: defaultIkeProposals(),
-    espProposals: defaultEspProposals(),
+    ikeProposals: ikeProposals(),
+    espProposals: espProposals(),
     localId: { idType: IdType.ID_RFC822_ADDR, data: text('client@example.test') },
     remoteId: { idType: IdType.ID_FQDN, data: text('gw.example.test') },
     privateKey: testKey(certName),
