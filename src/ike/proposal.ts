@@ -231,14 +231,14 @@ export function offeredGroups(offered: readonly Proposal[]): number[] {
   return out;
 }
 
-/** One transform as strongSwan logs it, e.g. `AES_GCM_16_256`, `HMAC_SHA2_256_128`, `CURVE_25519`. */
+/** One transform as strongSwan logs it, e.g. `AES_GCM_16_256`, `HMAC_SHA2_256_128`, `CURVE_25519`, `NO_EXT_SEQ`. */
 export function describeTransform(t: Transform): string {
   switch (t.type) {
     case TransformType.ENCR: return `${nameOf(encrIdNames, t.id).replace(/^ENCR_/, '')}${t.keyLength !== undefined ? `_${t.keyLength}` : ''}`;
     case TransformType.INTEG: return nameOf(integIdNames, t.id).replace(/^AUTH_/, '');
     case TransformType.PRF: return nameOf(prfIdNames, t.id);
     case TransformType.KE: return nameOf(keGroupNames, t.id).replace(/^CURVE(\d+)$/, 'CURVE_$1');
-    case TransformType.ESN: return nameOf(esnIdNames, t.id);
+    case TransformType.ESN: return t.id === EsnId.ESN ? 'EXT_SEQ' : t.id === EsnId.NO_ESN ? 'NO_EXT_SEQ' : nameOf(esnIdNames, t.id);
     default: return `TYPE${t.type}_${t.id}`;
   }
 }
