@@ -56,8 +56,11 @@ export interface IpUdp {
   readonly payload: Uint8Array;
 }
 
-/** Build IPv4 or IPv6 (by address length) + UDP with valid checksums; TTL / hop limit 64. */
-export function encodeIpUdp(d: IpUdp, ident = 0): Uint8Array {
+/**
+ * Build IPv4 or IPv6 (by address length) + UDP with valid checksums; TTL / hop limit 64. With
+ * `zeroUdpChecksum` an IPv4 UDP checksum is sent as zero, as RFC 3948 §2.1 allows for ESP-in-UDP.
+ */
+export function encodeIpUdp(d: IpUdp, ident = 0, zeroUdpChecksum = false): Uint8Array {
   const v6 = d.src.length === 16;
   if (d.src.length !== d.dst.length || (d.src.length !== 4 && !v6)) throw new RangeError('encodeIpUdp: addresses must both be 4 or 16 bytes');
   const ipLen = v6 ? IPV6_HEADER_LENGTH : IPV4_HEADER_LENGTH;
@@ -91,7 +94,7 @@ export function encodeIpUdp(d: IpUdp, ident = 0): Uint8Array {
   new DataView(pseudo.buffer).setUint32(d.src.length * 2, udpLen);
   pseudo[pseudo.length - 1] = IpProto.UDP;
   const sum = internetChecksum([pseudo, out.subarray(ipLen)]);
-  dv.setUint16(ipLen + 6, sum === 0 ? 0xffff : sum);
+  if (!(zeroUdpChecksum && !v6)) dv.setUint16(ipLen + 6, sum === 0 ? 0xffff : sum);
   return out;
 }
 
