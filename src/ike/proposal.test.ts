@@ -7,8 +7,9 @@ import { KiteError } from '../errors.js';
 import { EncrId, EsnId, IntegId, KeGroup, PayloadType, PrfId, ProtocolId, TransformType, transformTypeNames } from '../iana/ikev2.js';
 import { Reader, Writer } from '../util/bytes.js';
 import { decodeSaPayload, encodeSaPayload, type Proposal, type Transform } from '../wire/payloads/sa.js';
+import { ESP_ENCR, ESP_INTEG } from '../esp/cipher.js';
 import {
-  buildProposals, describeProposals, negotiatedAlgorithms, offeredGroups, parseProposalString, proposalToString, selectChosen, withSpi,
+  ESP_ENCR_KEY_LENGTHS, ESP_INTEG_IDS, buildProposals, describeProposals, negotiatedAlgorithms, offeredGroups, parseProposalString, proposalToString, selectChosen, withSpi,
 } from './proposal.js';
 
 const { ENCR, INTEG, PRF, KE, ESN } = TransformType;
@@ -186,6 +187,13 @@ describe('selectChosen', () => {
       if (corrupt) expect(() => selectChosen(offered, chosen)).toThrow(KiteError);
       else expect(selectChosen(offered, chosen)).toBe(chosen);
     }));
+  });
+});
+
+describe('ESP algorithm table', () => {
+  it('mirrors what the ESP dataplane implements (esp/cipher.ts)', () => {
+    expect(Object.fromEntries(Object.entries(ESP_ENCR).map(([id, info]) => [id, info.keyLengths]))).toEqual(ESP_ENCR_KEY_LENGTHS);
+    expect(Object.keys(ESP_INTEG).map(Number).sort((a, b) => a - b)).toEqual([...ESP_INTEG_IDS]);
   });
 });
 

@@ -7,7 +7,6 @@ import { KiteError } from '../errors.js';
 import { EncrId, EsnId, IntegId, PrfId, ProtocolId, TransformType, encrIdNames, esnIdNames, integIdNames, keGroupNames, prfIdNames, protocolIdNames } from '../iana/ikev2.js';
 import { nameOf } from '../iana/names.js';
 import { encrSuite, integSuite, keSuite, prfSuite } from '../crypto/suites.js';
-import { espEncrInfo, espIntegInfo } from '../esp/cipher.js';
 import type { Proposal, Transform } from '../wire/payloads/sa.js';
 import { keywordOf, lookupKeyword } from './proposal-keywords.js';
 
@@ -57,6 +56,23 @@ const TYPE_ORDER = [TransformType.ENCR, TransformType.INTEG, TransformType.PRF, 
 const bad = (text: string, why: string, fix: string): KiteError =>
   new KiteError('BAD_PROPOSAL', `proposal "${text}": ${why}; fix: ${fix}`);
 
+/**
+ * ENCR (with key lengths) and INTEG transforms the ESP dataplane implements: a mirror of
+ * esp/cipher.ts's ESP_ENCR / ESP_INTEG, which ike/ may not import at run time (DESIGN.md layers);
+ * proposal.test.ts checks that the two agree.
+ */
+export const ESP_ENCR_KEY_LENGTHS = {
+  [EncrId.ENCR_AES_GCM_16]: [128, 192, 256],
+  [EncrId.ENCR_CHACHA20_POLY1305]: [256],
+  [EncrId.ENCR_AES_CBC]: [128, 192, 256],
+} as const;
+/** See {@link ESP_ENCR_KEY_LENGTHS}. */
+export const ESP_INTEG_IDS = [IntegId.AUTH_HMAC_SHA1_96, IntegId.AUTH_HMAC_SHA2_256_128, IntegId.AUTH_HMAC_SHA2_384_192, IntegId.AUTH_HMAC_SHA2_512_256] as const;
+
+function espKeyLengths(id: number): readonly number[] | undefined {
+  return (ESP_ENCR_KEY_LENGTHS as Readonly<Record<number, readonly number[]>>)[id];
+}
+
 /** Combined-mode ciphers: their proposals carry no INTEG transform (RFC 5282 §8). */
 const AEAD_ENCR = [
   EncrId.ENCR_AES_CCM_8, EncrId.ENCR_AES_CCM_12, EncrId.ENCR_AES_CCM_16, EncrId.ENCR_AES_GCM_8, EncrId.ENCR_AES_GCM_12,
@@ -72,10 +88,10 @@ function supported(t: Transform, protocol: ProposalProtocol): boolean {
   const k = t.keyLength;
   switch (t.type) {
     case TransformType.ENCR: {
-      const info = protocol === 'ike' ? encrSuite(t.id) : espEncrInfo(t.id);
-      return info !== undefined && (k === undefined ? info.keyLengths.length === 1 : info.keyLengths.includes(k));
+      const lengths = protocol === 'ike' ? encrSuite(t.id)?.keyLengths : espKeyLengths(t.id);
+      return lengths !== undefined && (k === undefined ? lengths.length === 1 : lengths.includes(k));
     }
-    case TransformType.INTEG: return protocol === 'ike' ? integSuite(t.id) !== undefined : espIntegInfo(t.id) !== undefined;
+    case TransformType.INTEG: return protocol === 'ike' ? integSuite(t.id) !== undefined : (ESP_INTEG_IDS as readonly number[]).includes(t.id);
     case TransformType.PRF: return protocol === 'ike' && prfSuite(t.id) !== undefined;
     case TransformType.KE: return keSuite(t.id) !== undefined;
     case TransformType.ESN: return protocol === 'esp';
@@ -210,7 +226,7 @@ export function negotiatedAlgorithms(p: Proposal): NegotiatedAlgorithms {
   const pick = (type: number): Transform | undefined => p.transforms.find((t) => t.type === type);
   const encr = pick(TransformType.ENCR);
   if (encr === undefined) throw new ProposalError('PROPOSAL_MISMATCH', 'the chosen proposal has no encryption algorithm');
-  const fixedBits = (encrSuite(encr.id)?.keyLengths ?? espEncrInfo(encr.id)?.keyLengths ?? [])[0] ?? 0;
+  const fixedBits = (encrSuite(encr.id)?.keyLengths ?? espKeyLengths(encr.id) ?? [])[0] ?? 0;
   const ke = pick(TransformType.KE)?.id;
   return {
     protocolId: p.protocolId,

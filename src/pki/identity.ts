@@ -6,7 +6,7 @@
 import { KiteError } from '../errors.js';
 import { IdType, idTypeNames } from '../iana/ikev2.js';
 import { nameOf } from '../iana/names.js';
-import { ipToString } from '../capture/ip-text.js';
+import { ipToString } from '../util/ip-text.js';
 import { certDer, type CertInput } from './certs.js';
 import { namesEqual, parseCertificate, safeDn, type CertInfo } from './x509.js';
 

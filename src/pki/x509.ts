@@ -6,7 +6,7 @@
  */
 import * as pkijs from 'pkijs';
 import { ParseError } from '../errors.js';
-import { dnToString } from '../decode/dn.js';
+import { dnToString } from '../crypto/dn.js';
 
 /** keyUsage bits (RFC 5280 §4.2.1.3), numbered as in the ASN.1 named bit list. */
 export const KeyUsageBit = {
