@@ -89,7 +89,7 @@ describe('tshark 4.0 judges Kite-encrypted ESP-in-UDP', () => {
   writeFileSync(join(dir, 'esp_sa'), espSa);
 
   it('decrypts every packet, checks every ICV and dissects the inner packet', async () => {
-    const res = await run(['tshark', '-n', '-r', join(dir, 'kite.pcap'), '-o', 'esp.enable_encryption_decode:TRUE', '-o', 'esp.enable_authentication_check:TRUE', '-T', 'json', '--no-duplicate-keys'], { env: { WIRESHARK_CONFIG_DIR: dir }, timeoutMs: 60_000 });
+    const res = await run(['tshark', '-n', '-r', join(dir, 'kite.pcap'), '-o', 'esp.enable_encryption_decode:TRUE', '-o', 'esp.enable_authentication_check:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-T', 'json', '--no-duplicate-keys'], { env: { WIRESHARK_CONFIG_DIR: dir }, timeoutMs: 60_000 });
     const packets = JSON.parse(res.stdout) as { _source: { layers: Layers } }[];
     expect(packets.length).toBe(sent.length);
     expect(sent.filter((s) => s.compressed).length).toBe(SUITES.length * 2); // the text probe, per IPComp SA
@@ -114,6 +114,8 @@ describe('tshark 4.0 judges Kite-encrypted ESP-in-UDP', () => {
         const dst = innerIp['ip.dst'] ?? innerIp['ipv6.dst'];
         expect([what, dst]).toEqual([what, s.inner[0] === 0x45 ? '10.99.0.1' : '2001:db8::2']);
         expect([what, asList(l['udp']).at(-1)?.['udp.dstport']]).toEqual([what, '7777']);
+        expect([what, asList(l['udp']).at(-1)?.['udp.checksum.status']]).toEqual([what, '1']); // 1 = good
+        if (s.inner[0] === 0x45) expect([what, innerIp['ip.checksum.status']]).toEqual([what, '1']);
       }
     }
   });
