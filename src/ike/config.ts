@@ -51,6 +51,8 @@ export interface VirtualIpConfig {
 export interface InitiatorConfig {
   /** Our address and IKE port (500 normally; 4500 to start on NAT-T directly). */
   readonly local: Endpoint;
+  /** Our NAT-T port, used after moving off port 500 (default 4500). */
+  readonly localNattPort?: number;
   /** The responder. */
   readonly remote: Endpoint;
   /** IKE proposals, in preference order; KE in the first proposal's first group is sent. */

@@ -50,10 +50,14 @@ export class Initiator {
   private configReply: ConfigReply | undefined;
   private closeDeadline = Infinity;
   private peerClosing = false;
+  private readonly nattPort: number;
 
   constructor(options: InitiatorOptions) {
     this.config = resolveConfig(options);
-    this.sa = new IkeSa(true, this.random(8), { ...this.config.local }, { ...this.config.remote });
+    this.nattPort = this.config.localNattPort ?? 4500;
+    // Talking to a NAT-T port from the start (like charon-cmd): use our NAT-T socket and the marker.
+    const local = this.config.remote.port !== 500 ? { ...this.config.local, port: this.nattPort } : { ...this.config.local };
+    this.sa = new IkeSa(true, this.random(8), local, { ...this.config.remote });
     this.tm = new TaskManager({
       sa: this.sa,
       retransmit: this.config.retransmit,
@@ -97,7 +101,7 @@ export class Initiator {
 
   private send(packets: readonly Uint8Array[], now: number): void {
     const sa = this.sa;
-    for (const data of packets) this.out.push({ type: 'send', data, local: { ...sa.local }, remote: { ...sa.remote }, marker: sa.remote.port !== 500 });
+    for (const data of packets) this.out.push({ type: 'send', data, local: { ...sa.local }, remote: { ...sa.remote }, marker: sa.local.port === this.nattPort });
     sa.lastOutbound = now;
   }
 
@@ -115,7 +119,7 @@ export class Initiator {
   private afterInit(ctx: TaskContext): void {
     const sa = this.sa;
     if ((sa.natT || this.config.mobike) && sa.remote.port === 500) {
-      sa.local = { ...sa.local, port: sa.local.port === 500 ? 4500 : sa.local.port };
+      sa.local = { ...sa.local, port: this.nattPort };
       sa.remote = { ...sa.remote, port: 4500 };
       ctx.log(2, `switching to UDP 4500 (${sa.natT ? 'NAT detected' : 'MOBIKE'})`);
     }

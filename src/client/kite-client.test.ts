@@ -1,0 +1,46 @@
+import { createSocket } from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TestResponder } from '../ike/testing/responder.testkit.js';
+import { testInitiatorOptions, testResponderOptions } from '../ike/testing/harness.testkit.js';
+import { KiteClient } from './kite-client.js';
+import type { InstalledChildSa } from '../ike/types.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => { for (const c of cleanups.splice(0)) c(); });
+
+async function responderSocket(): Promise<{ port: number; responder: TestResponder }> {
+  const sock = createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  const port = sock.address().port;
+  const responder = new TestResponder(testResponderOptions({ local: { address: '127.0.0.1', port } }));
+  sock.on('message', (msg, rinfo) => {
+    let data = new Uint8Array(msg);
+    const marker = data.length > 4 && data[0] === 0 && data[1] === 0 && data[2] === 0 && data[3] === 0;
+    if (marker) data = data.subarray(4);
+    for (const out of responder.receive(data, { address: rinfo.address, port: rinfo.port }, performance.now())) {
+      sock.send(marker ? [new Uint8Array(4), out] : [out], rinfo.port, rinfo.address);
+    }
+  });
+  cleanups.push(() => sock.close());
+  return { port, responder };
+}
+
+describe('KiteClient over loopback UDP', () => {
+  it('connects, reports status and closes', async () => {
+    const { port, responder } = await responderSocket();
+    const { local: _l, remote: _r, ...rest } = testInitiatorOptions();
+    const installed: InstalledChildSa[] = [];
+    const client = new KiteClient({ ...rest, retransmit: { timeoutMs: 200, base: 1.5, tries: 2 }, remote: { address: '127.0.0.1', port }, localAddress: '127.0.0.1', ikePort: 0, nattPort: 0, onChildSa: (c) => installed.push(c) });
+    const established: string[] = [];
+    client.on('log', (l, m) => { if (process.env.KITE_DEBUG) console.log(l, m); });
+    client.on('established', (i) => established.push(i.spiI));
+    const r = await client.connect();
+    expect(r.config?.preferredIp4).toBe('10.99.1.1');
+    expect(installed).toHaveLength(1);
+    expect(established).toHaveLength(1);
+    expect(client.status()?.state).toBe('established');
+    await client.close();
+    expect(responder.closed).toBe(true);
+    expect(client.status()?.state).toBe('closed');
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * The composition root of the IKE side: the sans-I/O {@link Initiator} driven by real UDP sockets
+ * (500 and 4500) and a monotonic clock, with typed events, `await connect()`, `await close()` and
+ * `status()`. Installed CHILD_SAs go to the `onChildSa` hook (the ESP dataplane lives elsewhere);
+ * ESP arriving on the NAT-T socket goes to `onEsp`, and `sendEsp` sends ESP out.
+ */
+import { EventEmitter } from 'node:events';
+import { KiteError } from '../errors.js';
+import type { InitiatorOptions } from '../ike/config.js';
+import { Initiator, type InitiatorStatus } from '../ike/initiator.js';
+import type { Action, ConfigReply, Endpoint, InstalledChildSa, LogLevel } from '../ike/types.js';
+import { DeadlineTimer, systemClock, type Clock } from '../io/clock.js';
+import { IkeSockets, localAddressFor, type UdpEndpoint } from '../io/udp.js';
+
+/** Options of {@link KiteClient}. */
+export interface KiteClientOptions extends Omit<InitiatorOptions, 'local' | 'remote' | 'localNattPort'> {
+  /** The gateway (port default 500). */
+  readonly remote: { readonly address: string; readonly port?: number };
+  /** Local address (default: the one the kernel routes to the gateway from). */
+  readonly localAddress?: string;
+  /** Local IKE port (default 500; 0 for random). */
+  readonly ikePort?: number;
+  /** Local NAT-T port (default 4500; 0 for random). */
+  readonly nattPort?: number;
+  readonly clock?: Clock;
+  /** A CHILD_SA was negotiated: install it in the dataplane. */
+  readonly onChildSa?: (child: InstalledChildSa) => void;
+  /** A CHILD_SA is gone: remove it. */
+  readonly onChildSaRemoved?: (spiIn: number, spiOut: number) => void;
+  /** A UDP-encapsulated ESP packet arrived. */
+  readonly onEsp?: (packet: Uint8Array, from: UdpEndpoint) => void;
+}
+
+/** Event signatures of {@link KiteClient}. */
+export interface KiteClientEvents {
+  established: [info: { spiI: string; spiR: string; natLocal: boolean; natRemote: boolean }];
+  childUp: [child: InstalledChildSa, config: ConfigReply | undefined];
+  childDown: [spiIn: number, spiOut: number, byPeer: boolean];
+  pathChanged: [local: Endpoint, remote: Endpoint];
+  dead: [reason: string];
+  closed: [byPeer: boolean];
+  failed: [error: KiteError];
+  log: [level: LogLevel, message: string];
+}
+
+/** Result of {@link KiteClient.connect}. */
+export interface ConnectResult {
+  readonly child: InstalledChildSa | undefined;
+  readonly config: ConfigReply | undefined;
+}
+
+/** Client status: the core's view plus datagram counters. */
+export interface KiteClientStatus extends InitiatorStatus {
+  readonly ikePacketsIn: number;
+  readonly ikePacketsOut: number;
+}
+
+/** An IKEv2 client connection. */
+export class KiteClient {
+  private readonly emitter = new EventEmitter();
+  private readonly clock: Clock;
+  private sockets: IkeSockets | undefined;
+  private core: Initiator | undefined;
+  private timer: DeadlineTimer | undefined;
+  private packetsIn = 0;
+  private packetsOut = 0;
+
+  constructor(private readonly options: KiteClientOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** Subscribe to an event. */
+  on<K extends keyof KiteClientEvents>(event: K, fn: (...args: KiteClientEvents[K]) => void): this {
+    this.emitter.on(event, fn as (...a: unknown[]) => void);
+    return this;
+  }
+
+  /** Unsubscribe. */
+  off<K extends keyof KiteClientEvents>(event: K, fn: (...args: KiteClientEvents[K]) => void): this {
+    this.emitter.off(event, fn as (...a: unknown[]) => void);
+    return this;
+  }
+
+  private emit<K extends keyof KiteClientEvents>(event: K, ...args: KiteClientEvents[K]): void {
+    this.emitter.emit(event, ...args);
+  }
+
+  /** Open the sockets, run IKE_SA_INIT and IKE_AUTH; resolves when the first CHILD_SA is up. */
+  async connect(): Promise<ConnectResult> {
+    if (this.core !== undefined) throw new KiteError('IN_USE', 'connect() was already called on this client');
+    const o = this.options;
+    const remote = { address: o.remote.address, port: o.remote.port ?? 500 };
+    const address = o.localAddress ?? (await localAddressFor(remote.address));
+    const sockets = await IkeSockets.open({ address, ikePort: o.ikePort ?? 500, nattPort: o.nattPort ?? 4500 }, {
+      ike: (data, local, from) => this.receive(data, local, from),
+      esp: (data, _local, from) => o.onEsp?.(data, from),
+      error: (e) => this.emit('log', 0, `socket error: ${e.message}`),
+    });
+    this.sockets = sockets;
+    const core = new Initiator({ ...o, local: sockets.ike, remote, localNattPort: sockets.natt.port });
+    this.core = core;
+    this.timer = new DeadlineTimer(this.clock, () => this.run(core.tick(this.clock.now())));
+    const done = new Promise<ConnectResult>((resolve, reject) => {
+      const cleanup = (): void => {
+        this.off('childUp', up).off('failed', fail).off('dead', dead).off('closed', closed);
+      };
+      const up = (child: InstalledChildSa, config: ConfigReply | undefined): void => { cleanup(); resolve({ child, config }); };
+      const fail = (e: KiteError): void => { cleanup(); this.shutdown(); reject(e); };
+      const dead = (reason: string): void => { cleanup(); this.shutdown(); reject(new KiteError('DEAD', reason)); };
+      const closed = (): void => { cleanup(); this.shutdown(); reject(new KiteError('CLOSED', 'closed before the CHILD_SA came up')); };
+      this.on('childUp', up).on('failed', fail).on('dead', dead).on('closed', closed);
+    });
+    this.run(core.start(this.clock.now()));
+    return done;
+  }
+
+  private receive(data: Uint8Array, local: UdpEndpoint, from: UdpEndpoint): void {
+    const core = this.core;
+    if (core === undefined) return;
+    this.packetsIn++;
+    this.run(core.receive(data, { local, remote: from }, this.clock.now()));
+  }
+
+  private run(actions: readonly Action[]): void {
+    for (const a of actions) this.perform(a);
+    const core = this.core;
+    if (core !== undefined && this.timer !== undefined) this.timer.arm(core.nextDeadline());
+  }
+
+  private perform(a: Action): void {
+    switch (a.type) {
+      case 'send':
+        this.packetsOut++;
+        this.sockets?.send(a.data, a.local.port, a.remote, a.marker);
+        return;
+      case 'install-child':
+        this.options.onChildSa?.(a.child);
+        return;
+      case 'remove-child':
+        this.options.onChildSaRemoved?.(a.spiIn, a.spiOut);
+        return;
+      case 'event':
+        this.dispatch(a.event);
+    }
+  }
+
+  private dispatch(e: Extract<Action, { type: 'event' }>['event']): void {
+    switch (e.type) {
+      case 'established': return this.emit('established', { spiI: e.spiI, spiR: e.spiR, natLocal: e.natLocal, natRemote: e.natRemote });
+      case 'childUp': return this.emit('childUp', e.child, e.config);
+      case 'childDown': return this.emit('childDown', e.spiIn, e.spiOut, e.byPeer);
+      case 'pathChanged': return this.emit('pathChanged', e.local, e.remote);
+      case 'dead': return this.emit('dead', e.reason);
+      case 'closed': return this.emit('closed', e.byPeer);
+      case 'failed': return this.emit('failed', e.error);
+      case 'log': return this.emit('log', e.level, e.message);
+    }
+  }
+
+  /** Send a UDP-encapsulated ESP packet to the gateway (NAT-T socket). */
+  sendEsp(packet: Uint8Array): void {
+    const core = this.core;
+    if (core === undefined || this.sockets === undefined) return;
+    this.sockets.sendEsp(packet, core.sa.remote);
+  }
+
+  /** Delete the IKE SA and close the sockets; resolves when the peer answered or the wait ran out. */
+  async close(): Promise<void> {
+    const core = this.core;
+    if (core === undefined) return;
+    const st = core.status().state;
+    if (st !== 'closed' && st !== 'failed') {
+      const closed = new Promise<void>((resolve) => {
+        const h = (): void => { this.off('closed', h); resolve(); };
+        this.on('closed', h);
+      });
+      this.run(core.close(this.clock.now()));
+      await closed;
+    }
+    this.shutdown();
+  }
+
+  private shutdown(): void {
+    this.timer?.disarm();
+    this.timer = undefined;
+    this.sockets?.close();
+    this.sockets = undefined;
+  }
+
+  /** SPIs, algorithms, NAT state, virtual IPs, CHILD_SAs and counters. */
+  status(): KiteClientStatus | undefined {
+    const s = this.core?.status();
+    return s === undefined ? undefined : { ...s, ikePacketsIn: this.packetsIn, ikePacketsOut: this.packetsOut };
+  }
+}
