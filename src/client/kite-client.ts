@@ -157,6 +157,12 @@ export class KiteClient {
     }
   }
 
+  /** Run a liveness check (empty INFORMATIONAL) now; `dead` follows if it times out. */
+  checkLiveness(): void {
+    const core = this.core;
+    if (core !== undefined) this.run(core.checkLiveness(this.clock.now()));
+  }
+
   /** Send a UDP-encapsulated ESP packet to the gateway (NAT-T socket). */
   sendEsp(packet: Uint8Array): void {
     const core = this.core;

@@ -1,0 +1,76 @@
+/**
+ * Child-process driver for the live tests: runs a {@link KiteClient} inside the initiator's
+ * network namespace (`ip netns exec <ns> node --import tsx interop/ike/connect-kite.ts '<json>'`),
+ * prints one JSON line per phase (`up`, `alive`, `closed` or `error`) and exits.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { KiteClient } from '../../src/client/kite-client.js';
+import { IdType } from '../../src/iana/ikev2.js';
+import { buildProposals } from '../../src/ike/proposal.js';
+import { createPeerTrust } from '../../src/pki/trust.js';
+import { ipToBytes } from '../../src/ike/addr.js';
+
+/** Arguments (JSON in argv[2]). */
+export interface ConnectArgs {
+  readonly pkiDir: string;
+  readonly local: string;
+  readonly remote: string;
+  readonly innerNetwork: { readonly start: string; readonly end: string };
+  readonly ikeProposals?: readonly string[];
+  readonly espProposals?: readonly string[];
+  readonly holdMs: number;
+}
+
+const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+const out = (o: unknown): void => { process.stdout.write(`${JSON.stringify(o)}\n`); };
+
+async function main(): Promise<void> {
+  const a = JSON.parse(process.argv[2] ?? '{}') as ConnectArgs;
+  const der = (f: string): Uint8Array => new Uint8Array(new X509Certificate(readFileSync(join(a.pkiDir, f))).raw);
+  const ts = (start: string, end: string) => ({ tsType: 7, ipProtocol: 0, startPort: 0, endPort: 65535, startAddress: ipToBytes(start), endAddress: ipToBytes(end) });
+  const t0 = performance.now();
+  const client = new KiteClient({
+    remote: { address: a.remote },
+    localAddress: a.local,
+    ikeProposals: buildProposals({ protocol: 'ike', ...(a.ikeProposals === undefined ? {} : { proposals: a.ikeProposals }) }),
+    espProposals: buildProposals({ protocol: 'esp', ...(a.espProposals === undefined ? {} : { proposals: a.espProposals }) }),
+    localId: { idType: IdType.ID_RFC822_ADDR, data: text('client@example.test') },
+    remoteId: { idType: IdType.ID_FQDN, data: text('gw.example.test') },
+    privateKey: createPrivateKey(readFileSync(join(a.pkiDir, 'client.key.pem'))),
+    certificates: [der('client.crt.pem')],
+    trust: createPeerTrust({ cas: [der('ca.crt.pem')] }),
+    tsLocal: [ts('0.0.0.0', '255.255.255.255')],
+    tsRemote: [ts(a.innerNetwork.start, a.innerNetwork.end)],
+    virtualIp: { ip4: true, ip6: false },
+    dpdDelayMs: 0,
+  });
+  const logs: string[] = [];
+  client.on('log', (l, m) => logs.push(`${l} ${m}`));
+  try {
+    const r = await client.connect();
+    const st = client.status();
+    out({
+      phase: 'up',
+      ms: performance.now() - t0,
+      spiI: st?.spiI, spiR: st?.spiR, natLocal: st?.natLocal, natRemote: st?.natRemote, remotePort: st?.remote.port,
+      peerFragmentation: st?.peerFragmentation, peerMobike: st?.peerMobike, algorithms: st?.algorithms,
+      vip: r.config?.preferredIp4, ip4Addresses: r.config?.ip4Addresses,
+      child: r.child === undefined ? undefined : { spiIn: r.child.params.spiIn, spiOut: r.child.params.spiOut, encrId: r.child.params.encrId, esn: r.child.params.esn, encap: r.child.encap !== undefined },
+      ikePacketsOut: st?.ikePacketsOut, ikePacketsIn: st?.ikePacketsIn,
+    });
+    const alive = new Promise<void>((resolve) => setTimeout(resolve, a.holdMs));
+    client.checkLiveness();
+    await alive;
+    out({ phase: 'alive', state: client.status()?.state });
+    await client.close();
+    out({ phase: 'closed', state: client.status()?.state, logs });
+  } catch (e) {
+    out({ phase: 'error', message: e instanceof Error ? e.message : String(e), logs });
+    await client.close().catch(() => undefined);
+    process.exitCode = 1;
+  }
+}
+
+void main();

@@ -1,0 +1,72 @@
+/**
+ * Live: the Kite initiator (in the initiator namespace, as a child process) connects to a real
+ * strongSwan responder (kernel-libipsec) with RSA-2048 certificates: INVALID_KE_PAYLOAD retry
+ * (we offer X25519 first, the responder only MODP-2048), NAT-T on 4500, IKE_AUTH fragmented both
+ * ways, a virtual IP from the pool, the CHILD_SA, a liveness check, and a clean Delete.
+ * Needs root and strongSwan; skipped otherwise.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startCharon } from '../lab/charon.js';
+import { STRONGSWAN_FIXTURES_DIR } from '../lab/fixtures.js';
+import { withLab } from '../lab/lab.js';
+import { createLabNetwork } from '../lab/netns.js';
+import { ensureTestPki } from '../lab/pki.js';
+import { startProcess, waitFor } from '../lab/proc.js';
+import { responderSwanctlConf } from '../lab/scenario.js';
+import type { ConnectArgs } from './connect-kite.js';
+
+const canRun = process.getuid?.() === 0 && existsSync('/usr/lib/ipsec/charon');
+const SCRIPT = resolve(import.meta.dirname, 'connect-kite.ts');
+
+interface Line { readonly phase: string; readonly [k: string]: unknown }
+
+function lines(text: string): Line[] {
+  return text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
+}
+
+describe.skipIf(!canRun)('Kite initiator vs strongSwan responder (live)', () => {
+  it('connects (INVALID_KE retry, NAT-T, fragmented IKE_AUTH, virtual IP, CHILD_SA), survives DPD, closes', async () => {
+    await withLab(async (lab) => {
+      const pkiDir = join(STRONGSWAN_FIXTURES_DIR, 'pki');
+      const pki = await ensureTestPki(pkiDir, lab.workdir);
+      const net = await createLabNetwork(lab);
+      const charon = await startCharon(lab, {
+        name: 'responder',
+        node: net.responder,
+        swanctlConf: responderSwanctlConf({ ikeProposal: 'aes256-sha256-prfsha256-modp2048', espProposal: 'aes256gcm16,aes256-sha256' }, net),
+        certs: [pki.gatewayCert],
+        caCerts: [pki.caCert],
+        privateKeys: [pki.gatewayKey],
+      });
+      const args: ConnectArgs = { pkiDir, local: net.initiator.address, remote: net.responder.address, innerNetwork: { start: '10.99.0.0', end: '10.99.0.255' }, holdMs: 1500 };
+      const kite = startProcess(net.initiator.exec([process.execPath, '--import', 'tsx', SCRIPT, JSON.stringify(args)]));
+      lab.defer(`stop kite (pid ${kite.pid})`, () => kite.stop());
+      const up = await waitFor('kite up', () => lines(kite.output()).find((l) => l.phase === 'up' || l.phase === 'error'), 20_000);
+      expect(up.phase, JSON.stringify(lines(kite.output()))).toBe('up');
+      const sas = (await charon.swanctl(['--list-sas', '--raw'])).stdout;
+      expect(sas).toContain('state=ESTABLISHED');
+      await kite.exited;
+      const all = lines(kite.output());
+      const closed = all.find((l) => l.phase === 'closed');
+      expect(closed, JSON.stringify(all)).toBeDefined();
+      expect(closed?.state).toBe('closed');
+      expect(all.find((l) => l.phase === 'alive')?.state).toBe('established');
+      const log = await readFile(charon.logPath, 'utf8');
+      // strongSwan's view: KE retry, fragments, our AUTH, the CHILD_SA SPIs, DPD and the Delete.
+      expect(log).toMatch(/sending INVALID_KE_PAYLOAD|requesting.*MODP_2048|INVALID_KE_PAYLOAD/);
+      expect(log).toMatch(/received fragment #1 of \d/);
+      expect(log).toMatch(/authentication of 'client@example.test' with .* successful/);
+      expect(log).toMatch(/assigning virtual IP 10\.99\.1\.\d+ to peer 'client@example.test'/);
+      const child = up.child as { spiIn: number; spiOut: number; encap: boolean };
+      const hex = (n: number): string => n.toString(16).padStart(8, '0');
+      expect(log).toContain(`SPIs ${hex(child.spiOut)}_i ${hex(child.spiIn)}_o`);
+      expect(child.encap).toBe(true);
+      expect(up.remotePort).toBe(4500);
+      expect(up.peerFragmentation).toBe(true);
+      expect(log).toMatch(/received DELETE for IKE_SA/);
+    });
+  });
+});
