@@ -9,7 +9,7 @@
 import { ParseError } from '../errors.js';
 import { EtherType, IpProto, LinkType, LoopbackFamily } from '../iana/ipsec.js';
 import { Reader } from '../util/bytes.js';
-import { ipv4ToString, ipv6ToString } from './ip-text.js';
+import { ipv4ToString, ipv6ToString } from '../util/ip-text.js';
 import type { RawFrame } from './pcap.js';
 
 /** Fields every record carries. */

@@ -11,12 +11,12 @@ import {
 } from '../iana/ikev2.js';
 import { nameOf } from '../iana/names.js';
 import { toHex } from '../util/bytes.js';
-import { ipToString } from '../capture/ip-text.js';
+import { ipToString } from '../util/ip-text.js';
 import type { IkeMessage } from '../wire/message.js';
 import { isKnownPayload, type Payload } from '../wire/payload.js';
 import type { Proposal } from '../wire/payloads/sa.js';
 import type { AnyTrafficSelector } from '../wire/payloads/ts.js';
-import { certificateSummary } from './dn.js';
+import { certificateSummary } from '../crypto/dn.js';
 import type {
   CertJson, DecodedMessageJson, DecodeErrorJson, OpaqueSelectorJson, PayloadJson, ProposalJson, SelectorJson, TransformJson,
 } from './json.js';

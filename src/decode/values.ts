@@ -8,9 +8,9 @@ import {
   CfgAttr, cfgAttrNames, hashAlgorithmNames, IdType, ipcompTransformNames, keGroupNames, NotifyType,
 } from '../iana/ikev2.js';
 import { nameOf } from '../iana/names.js';
-import { ipv4ToString, ipv6ToString } from '../capture/ip-text.js';
+import { ipv4ToString, ipv6ToString } from '../util/ip-text.js';
 import { toHex } from '../util/bytes.js';
-import { dnToString } from './dn.js';
+import { dnToString } from '../crypto/dn.js';
 
 /** Printable ASCII text of `b`, or undefined when any octet is not printable. */
 export function printable(b: Uint8Array): string | undefined {

@@ -1,6 +1,7 @@
 /**
- * Text forms of IP addresses for capture records and `kite decode`: dotted quad for IPv4 and the
- * RFC 5952 canonical form for IPv6 (lower case, longest run of two or more zero groups as `::`).
+ * Text forms of IP addresses (capture records, `kite decode`, identities and selectors): dotted
+ * quad for IPv4 and the RFC 5952 canonical form for IPv6 (lower case, longest run of two or more
+ * zero groups as `::`).
  */
 
 /** Dotted-quad text of a 4-byte IPv4 address. */
