@@ -1,12 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IdType } from '../iana/ikev2.js';
 import { KiteError } from '../errors.js';
 import { dnFromString, parseIdentity, parseIpAddress } from './id-text.js';
 import { certificateIdentities, checkPeerIdentity, IdentityError, identityFromCertificate, identityToString, matchIdentity, type Identity } from './identity.js';
 import { createPeerTrust } from './trust.js';
 import { certreqHash } from './certs.js';
+import { parseCertificate } from './x509.js';
 
 const pem = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8');
 const der = (name: string): Uint8Array => new Uint8Array(new X509Certificate(pem(`./testdata/${name}.crt.pem`)).raw);
@@ -134,5 +138,35 @@ describe('createPeerTrust', () => {
     expect(code(() => pinned.verifyPeer([vec('gw')], id(IdType.ID_FQDN, 'gw.example.test'), now))).toBe('ID_MISMATCH');
     expect(code(() => pinned.verifyPeer([der('leaf-rsa'), der('int')], id(IdType.ID_FQDN, 'vpn.example.test'), now))).toBe('CHAIN_UNTRUSTED');
     expect(code(() => createPeerTrust({ cas: [] }))).toBe('NO_CA');
+  });
+});
+
+describe('SAN kinds beyond DNS, email and IP (certificate made with openssl in a temporary directory)', () => {
+  let dir = '';
+  let cert = new Uint8Array();
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kite-pki-'));
+    writeFileSync(join(dir, 'c.cnf'), [
+      '[req]', 'distinguished_name = dn', '[dn]', '[ext]',
+      'subjectAltName = dirName:alt_dn, URI:https://vpn.example.test/, otherName:1.3.6.1.4.1.311.20.2.3;UTF8:user@example.test, DNS:Mixed.Example.TEST',
+      '[alt_dn]', 'C = XX', 'O = Alt Org', 'CN = alt name', '',
+    ].join('\n'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'k.pem'),
+      '-subj', '/CN=san test', '-days', '2', '-config', join(dir, 'c.cnf'), '-extensions', 'ext', '-out', join(dir, 'c.pem')], { stdio: 'pipe' });
+    cert = new Uint8Array(new X509Certificate(readFileSync(join(dir, 'c.pem'))).raw);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads directoryName, URI and otherName entries', () => {
+    expect(parseCertificate(cert).altNames.map((n) => n.kind)).toEqual(['dn', 'uri', 'other', 'dns']);
+    expect(certificateIdentities(cert).map(identityToString)).toEqual(['DN CN=alt name,O=Alt Org,C=XX', 'FQDN Mixed.Example.TEST', 'DN CN=san test']);
+  });
+
+  it('matches ID_DER_ASN1_DN against a directoryName SAN and FQDN case-insensitively', () => {
+    expect(matchIdentity(cert, parseIdentity('C=XX, O=Alt Org, CN=alt name'))).toBe(true);
+    expect(matchIdentity(cert, parseIdentity('CN=san test'))).toBe(true);
+    expect(matchIdentity(cert, parseIdentity('C=XX, O=Other, CN=alt name'))).toBe(false);
+    expect(matchIdentity(cert, parseIdentity('@mixed.example.test'))).toBe(true);
+    expect(matchIdentity(cert, parseIdentity('user@example.test'))).toBe(false); // a UPN otherName is not an rfc822Name
   });
 });
