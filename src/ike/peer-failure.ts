@@ -9,7 +9,7 @@ import type { NotifyPayload } from '../wire/payloads/notify.js';
 import type { Payload } from '../wire/payload.js';
 import { filterPayloads } from '../wire/payload.js';
 import { PayloadType } from '../iana/ikev2.js';
-import { IkeFailure } from './tasks/task.js';
+import { IkeFailure, UnauthenticatedError } from './tasks/task.js';
 
 const FIXES: Readonly<Record<number, string>> = {
   [NotifyType.NO_PROPOSAL_CHOSEN]: 'align the proposals with the gateway\'s (ike/esp proposals)',
@@ -31,8 +31,9 @@ export function findErrorNotify(payloads: readonly Payload[]): NotifyPayload | u
 }
 
 /** The failure for an error Notify received in `exchange` (e.g. "IKE_AUTH"). */
-export function peerFailure(n: NotifyPayload, exchange: string, offered?: string): IkeFailure {
+export function peerFailure(n: NotifyPayload, exchange: string, offered?: string, unauthenticated = false): IkeFailure {
   const name = nameOf(notifyTypeNames, n.notifyType);
   const extra = n.notifyType === NotifyType.NO_PROPOSAL_CHOSEN && offered !== undefined ? ` (we offered ${offered})` : '';
-  return new IkeFailure(name, `the peer answered ${exchange} with ${name}${extra}`, FIXES[n.notifyType] ?? 'see the gateway\'s log', n.notifyType);
+  const Cls = unauthenticated ? UnauthenticatedError : IkeFailure;
+  return new Cls(name, `the peer answered ${exchange} with ${name}${extra}`, FIXES[n.notifyType] ?? 'see the gateway\'s log', n.notifyType);
 }

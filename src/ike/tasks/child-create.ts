@@ -13,6 +13,7 @@ import type { Payload } from '../../wire/payload.js';
 import { findNotifies, findPayload } from '../../wire/payload.js';
 import type { TrafficSelector } from '../../wire/payloads/ts.js';
 import { checkChosen, espAlgorithms } from '../negotiate.js';
+import { describeProposals } from '../proposal.js';
 import { findErrorNotify, peerFailure } from '../peer-failure.js';
 import type { InstalledChildSa } from '../types.js';
 import { IkeFailure, type Task, type TaskContext, type TaskResult } from './task.js';
@@ -63,7 +64,7 @@ export class ChildCreateTask implements Task {
 
   process(ctx: TaskContext, response: readonly Payload[]): TaskResult {
     const err = findErrorNotify(response);
-    if (err !== undefined) throw peerFailure(err, 'the CHILD_SA request in IKE_AUTH', 'the configured ESP proposals');
+    if (err !== undefined) throw peerFailure(err, 'the CHILD_SA request in IKE_AUTH', describeProposals(ctx.config.espProposals));
     const { sa, config } = ctx;
     const saP = findPayload(response, PayloadType.SA);
     if (saP === undefined) throw new IkeFailure('NO_CHILD_SA', 'the IKE_AUTH response holds no CHILD_SA', 'the gateway did not create a CHILD_SA; check its log');

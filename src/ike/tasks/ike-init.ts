@@ -11,6 +11,7 @@ import type { Payload } from '../../wire/payload.js';
 import { findNotifies, findPayload } from '../../wire/payload.js';
 import type { NotifyPayload } from '../../wire/payloads/notify.js';
 import { checkChosen, ikeAlgorithms, offeredGroups } from '../negotiate.js';
+import { describeProposals } from '../proposal.js';
 import { findErrorNotify, peerFailure } from '../peer-failure.js';
 import { checkNatd, natdNotifies } from './ike-natd.js';
 import { IkeFailure, UnauthenticatedError, type Task, type TaskContext, type TaskResult } from './task.js';
@@ -95,10 +96,7 @@ export class IkeInitTask implements Task {
     const retry = this.retryable(ctx, response);
     if (retry !== undefined) return retry;
     const err = findErrorNotify(response);
-    if (err !== undefined) {
-      const f = peerFailure(err, 'IKE_SA_INIT', 'the configured IKE proposals');
-      throw new UnauthenticatedError(f.code, f.message, '', err.notifyType);
-    }
+    if (err !== undefined) throw peerFailure(err, 'IKE_SA_INIT', describeProposals(ctx.config.ikeProposals), true);
     const { sa, config } = ctx;
     const saP = findPayload(response, PayloadType.SA);
     const keP = findPayload(response, PayloadType.KE);

@@ -46,7 +46,7 @@ export interface TestResponderOptions {
   readonly pool?: readonly string[];
   readonly dns?: readonly string[];
   /** Answer with this error notify in IKE_SA_INIT, IKE_AUTH, or inside IKE_AUTH for the CHILD_SA. */
-  readonly error?: { readonly where: 'init' | 'auth' | 'child'; readonly notifyType: number };
+  readonly error?: { readonly where: 'init' | 'auth' | 'child'; readonly notifyType: number; readonly data?: Uint8Array };
   /** Corrupt our AUTH signature. */
   readonly badAuth?: boolean;
   /** TSr to answer with (default: the initiator's). */
@@ -135,7 +135,7 @@ export class TestResponder {
       const c = findNotifies(m.payloads, NotifyType.COOKIE)[0];
       if (c === undefined || !bytesEqual(c.data, this.cookieSecret)) return [this.plain(h, zero, [notify(NotifyType.COOKIE, this.cookieSecret)])];
     }
-    if (this.o.error?.where === 'init') return [this.plain(h, zero, [notify(this.o.error.notifyType)])];
+    if (this.o.error?.where === 'init') return [this.plain(h, zero, [notify(this.o.error.notifyType, this.o.error.data)])];
     const saP = findPayload(m.payloads, PayloadType.SA);
     const keP = findPayload(m.payloads, PayloadType.KE);
     const nonceP = findPayload(m.payloads, PayloadType.NONCE);
