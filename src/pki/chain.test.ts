@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { KiteError } from '../errors.js';
@@ -142,5 +145,24 @@ describe('verifyChain: revocation', () => {
     expect(c.revoked[0]?.reason).toBe('keyCompromise');
     expect(crlDers(crl())).toHaveLength(1);
     expect(() => crlDers('nothing')).toThrow(/X509 CRL/);
+  });
+});
+
+describe('verifyChain: critical extensions', () => {
+  it('CERT_CRITICAL_EXTENSION for a critical extension Kite does not process (leaf signed in a temporary directory)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kite-chain-'));
+    try {
+      const td = (f: string): string => new URL(`./testdata/${f}`, import.meta.url).pathname;
+      writeFileSync(join(dir, 'ext'), 'keyUsage=critical,digitalSignature\n1.3.6.1.4.1.99999.1=critical,ASN1:NULL\n');
+      execFileSync('openssl', ['req', '-new', '-key', td('leaf-ec.key.pem'), '-subj', '/CN=crit.example.test', '-out', join(dir, 'req')], { stdio: 'pipe' });
+      execFileSync('openssl', ['x509', '-req', '-in', join(dir, 'req'), '-CA', td('int.crt.pem'), '-CAkey', td('int.key.pem'), '-set_serial', '7',
+        '-days', '2', '-extfile', join(dir, 'ext'), '-out', join(dir, 'crt')], { stdio: 'pipe' });
+      const leaf = new Uint8Array(new X509Certificate(readFileSync(join(dir, 'crt'))).raw);
+      const f = failure({ leaf, intermediates: [der('int')], trustAnchors: [der('root')], now: new Date() });
+      expect(f.code).toBe('CERT_CRITICAL_EXTENSION');
+      expect(f.message).toContain('1.3.6.1.4.1.99999.1');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
