@@ -129,6 +129,8 @@ export class TestResponder {
   }
 
   private init(buf: Uint8Array, h: IkeHeader, from: Endpoint): Uint8Array[] {
+    // A retransmitted IKE_SA_INIT gets the same answer (RFC 7296 §2.1).
+    if (this.sa !== undefined && bytesEqual(buf, this.sa.initMessageIn)) return [this.sa.initMessageOut];
     const m = decodeMessage(buf);
     const zero = new Uint8Array(8);
     if (this.o.cookie === true) {
