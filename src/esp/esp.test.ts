@@ -174,6 +174,27 @@ describe('ESP payload checks', () => {
     expect(ok(espDecap(rx, pkt, 0))).toEqual(inner);
   });
 
+  it.each([gcm, cbc])('pooled output buffers carry no stale bytes: plaintext is exactly inner | TFC zeros | 1, 2, … | trailer ($name)', (suite) => {
+    const { a, b } = saPair(suite);
+    const tx = new ChildSa(a, { tfcPadTo: 120 });
+    const rx = new ChildSa(b);
+    for (let i = 0; i < 50; i++) {
+      Buffer.allocUnsafe(200).fill(0xaa); // dirty the pool the next packet is cut from
+      const inner = v4(i);
+      const pkt = ok(espEncap(tx, inner, 0));
+      const plain = rx.inCipher.open(pkt, 0);
+      if (plain === undefined) throw new Error('ICV');
+      const padLength = plain[plain.length - 2] as number;
+      const expected = new Uint8Array(plain.length);
+      expected.set(inner);
+      for (let p = 0; p < padLength; p++) expected[plain.length - 2 - padLength + p] = p + 1;
+      expected[plain.length - 2] = padLength;
+      expected[plain.length - 1] = IpProto.IPV4;
+      expect(plain).toEqual(expected);
+      expect(plain.length - 2 - padLength).toBe(Math.max(120, inner.length));
+    }
+  });
+
   it('tunnel mode: non-IP payloads are refused both ways', () => {
     const { a, b } = saPair(gcm);
     const tx = new ChildSa(a);

@@ -17,6 +17,17 @@ function ipNextHeader(inner: Uint8Array): number {
 }
 
 /**
+ * The output buffer: a slice of node's pooled allocator (an order of magnitude cheaper than a
+ * fresh zeroed ArrayBuffer per packet). It is NOT zeroed: `espEncap` writes every byte of it
+ * (header, IV, IPComp header, payload, TFC zeros, padding, trailer, ICV), so no stale pool bytes
+ * leave the host. The view keeps its 8 KiB pool slab alive while the caller holds it.
+ */
+function allocPacket(length: number): Uint8Array {
+  const b = Buffer.allocUnsafe(length);
+  return new Uint8Array(b.buffer, b.byteOffset, length);
+}
+
+/**
  * Protect `payload` on `sa`. In tunnel mode (and whenever `nextHeader` is omitted) `payload` must
  * be an IPv4 or IPv6 packet; in transport mode `nextHeader` may name another protocol (GRE 47, …).
  * `now` (ms, caller's clock) is recorded for keepalive scheduling. Returns the ESP packet, a fresh
@@ -52,10 +63,11 @@ export function espEncap(sa: ChildSa, payload: Uint8Array, now: number, nextHead
   if (total > (sa.options.maxPacket ?? MAX_UDP_PAYLOAD)) return sa.drop(EspDrop.OVERSIZE);
   const seq = ++sa.seqOut;
   if (seq >= sa.seqSoft) sa.rekeyNeeded = true;
-  const pkt = new Uint8Array(total);
+  const pkt = allocPacket(total);
   encodeEspHeader(pkt, sa.params.spiOut, seq >>> 0);
   if (head > 0) encodeIpcompHeader(pkt, dataOff, ipcompNh, ipcomp?.cpiOut ?? 0);
-  pkt.set(body, dataOff + head); // TFC bytes stay zero
+  pkt.set(body, dataOff + head);
+  if (tfc > 0) pkt.fill(0, dataOff + head + body.length, dataOff + plainLength);
   const trailer = dataOff + plainLength;
   writeEspPadding(pkt, trailer, padLength);
   pkt[trailer + padLength] = padLength;
