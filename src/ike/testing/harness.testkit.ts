@@ -100,6 +100,8 @@ export class Harness {
   readonly removed: { spiIn: number; spiOut: number }[] = [];
   readonly wire: Flight[] = [];
   filter: NetFilter = (f) => [f];
+  /** CPU time spent inside initiator calls (ns), for the benchmark. */
+  initiatorNs = 0n;
   private readonly queue: Flight[] = [];
   private count = 0;
 
@@ -123,6 +125,13 @@ export class Harness {
     }
   }
 
+  private timed(f: () => Action[]): Action[] {
+    const t = process.hrtime.bigint();
+    const a = f();
+    this.initiatorNs += process.hrtime.bigint() - t;
+    return a;
+  }
+
   /** Put a datagram on the network (through the filter). */
   post(f: Flight): void {
     this.wire.push(f);
@@ -144,14 +153,14 @@ export class Harness {
         if (f.data.length === 1) continue; // NAT-T keepalive
         this.fromResponder(this.responder.receive(f.data, f.local, this.now));
       } else {
-        this.apply(this.initiator.receive(f.data, { local: f.remote, remote: f.local }, this.now));
+        this.apply(this.timed(() => this.initiator.receive(f.data, { local: f.remote, remote: f.local }, this.now)));
       }
     }
   }
 
   /** Start the initiator and deliver. */
   start(): this {
-    this.apply(this.initiator.start(this.now));
+    this.apply(this.timed(() => this.initiator.start(this.now)));
     this.settle();
     return this;
   }
