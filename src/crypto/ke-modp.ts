@@ -8,6 +8,7 @@ import { CryptoError } from '../errors.js';
 import { KeGroup } from '../iana/ikev2.js';
 import { fromHex } from '../util/bytes.js';
 import { type Backend, toU8 } from './backend.js';
+import { bigToBytes, bytesToBig, modPow } from './bigint.js';
 import type { KeyExchange } from './ke.js';
 import { MODP_GROUPS } from './modp-groups.js';
 
@@ -16,34 +17,6 @@ export const MODP_GROUP_IDS = [KeGroup.MODP_2048, KeGroup.MODP_3072, KeGroup.MOD
 
 /** Private exponent length in bytes: twice the group's symmetric strength (RFC 3526 §8, RFC 7296 §2.12 advice). */
 const EXPONENT_BYTES = { 14: 32, 15: 48, 16: 64, 17: 64, 18: 64 } as const;
-
-function bytesToBig(b: Uint8Array): bigint {
-  let x = 0n;
-  for (const v of b) x = (x << 8n) | BigInt(v);
-  return x;
-}
-
-function bigToBytes(x: bigint, len: number): Uint8Array {
-  const out = new Uint8Array(len);
-  let v = x;
-  for (let i = len - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
-}
-
-function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
-  let result = 1n;
-  let b = base % mod;
-  let e = exp;
-  while (e > 0n) {
-    if ((e & 1n) === 1n) result = (result * b) % mod;
-    b = (b * b) % mod;
-    e >>= 1n;
-  }
-  return result;
-}
 
 /** RFC 6989 §2.1 check of a peer MODP value; returns it as a bigint. */
 export function validateModpPublic(peer: Uint8Array, prime: bigint, len: number): bigint {

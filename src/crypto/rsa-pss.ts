@@ -4,23 +4,8 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { ctEqual } from '../util/ct.js';
+import { bigToBytes, bytesToBig, modPow } from './bigint.js';
 import { digest, HASH_LENGTH, type HashName } from './hash.js';
-
-function bytesToBig(b: Uint8Array): bigint {
-  let x = 0n;
-  for (const v of b) x = (x << 8n) | BigInt(v);
-  return x;
-}
-
-function bigToBytes(x: bigint, len: number): Uint8Array {
-  const out = new Uint8Array(len);
-  let v = x;
-  for (let i = len - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
-}
 
 /** RSAVP1: s^e mod n as k octets, plus the modulus bit length; undefined if s is out of range. */
 export function rsaPublicRaw(pub: KeyObject, signature: Uint8Array): { em: Uint8Array; modBits: number } | undefined {
@@ -33,15 +18,7 @@ export function rsaPublicRaw(pub: KeyObject, signature: Uint8Array): { em: Uint8
   if (signature.length !== k) return undefined;
   const s = bytesToBig(signature);
   if (s >= n) return undefined;
-  let m = 1n;
-  let b = s;
-  let x = e;
-  while (x > 0n) {
-    if ((x & 1n) === 1n) m = (m * b) % n;
-    b = (b * b) % n;
-    x >>= 1n;
-  }
-  return { em: bigToBytes(m, k), modBits: n.toString(2).length };
+  return { em: bigToBytes(modPow(s, e, n), k), modBits: n.toString(2).length };
 }
 
 function mgf1(hash: HashName, seed: Uint8Array, len: number): Uint8Array {

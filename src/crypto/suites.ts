@@ -9,30 +9,14 @@ import type { Backend } from './backend.js';
 import { createInteg, INTEG_TRANSFORMS, type Integ } from './integ.js';
 import { createKeyExchange, KE_GROUPS, type KeyExchange } from './ke.js';
 import { createPrf, type Prf, SUPPORTED_PRFS } from './prf.js';
-import { createSkCipher, ENCR_TRANSFORMS, encrKeyMaterialLength, type SkCipher } from './sk-cipher.js';
+import { createSkCipher, ENCR_TRANSFORMS, type EncrInfo, encrKeyMaterialLength, type SkCipher } from './sk-cipher.js';
 
 /** An ENCR suite: metadata and the SK cipher factory. */
-export interface EncrSuite {
+export interface EncrSuite extends EncrInfo {
   /** Transform Type 1. */
   readonly type: typeof TransformType.ENCR;
-  /** IANA ID. */
-  readonly id: number;
   /** IANA name. */
   readonly name: string;
-  /** Allowed key lengths in bits. */
-  readonly keyLengths: readonly number[];
-  /** Whether the Key Length attribute is required. */
-  readonly keyLengthAttribute: boolean;
-  /** Block size used for IKE padding. */
-  readonly blockSize: number;
-  /** IV length in bytes. */
-  readonly ivLength: number;
-  /** ICV length for AEADs (0: from INTEG). */
-  readonly icvLength: number;
-  /** Combined-mode cipher. */
-  readonly aead: boolean;
-  /** Salt bytes appended to the key (GCM 4, ChaCha20-Poly1305 4). */
-  readonly saltLength: number;
   /** Key material bytes (key + salt) for `keyLengthBits`. */
   keyMaterialLength(keyLengthBits: number): number;
   /** SK payload cipher. */
