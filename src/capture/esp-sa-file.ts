@@ -11,6 +11,7 @@
  */
 import { KiteError, ParseError } from '../errors.js';
 import { EncrId, IntegId } from '../iana/ikev2.js';
+import { toHex } from '../util/bytes.js';
 import { parseUatLine, quoteUat } from './uat.js';
 
 /** Keys and selectors of one ESP SA. */
@@ -133,7 +134,7 @@ export function parseEspSaFile(text: string): EspSaKeys[] {
 
 /** Write entries in the `esp_sa` format, as strongSwan's save-keys plugin does. */
 export function formatEspSaFile(entries: readonly EspSaKeys[]): string {
-  const hex = (b: Uint8Array): string => `0x${Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')}`;
+  const hex = (b: Uint8Array): string => `0x${toHex(b)}`;
   return entries
     .map((e) => {
       const encr = WIRESHARK_ESP_ENCR.find((x) => x.encrId === e.encr.encrId && (x.keyBytes as readonly number[]).includes(e.encrKey.length));

@@ -6,18 +6,14 @@
 import { ParseError } from '../errors.js';
 import { IkePort } from '../iana/ikev2.js';
 import { NAT_KEEPALIVE_BYTE, NON_ESP_MARKER_LENGTH } from '../iana/ipsec.js';
-import type { BadRecord, CaptureRecord, FrameInfo } from './frame.js';
+import type { BadRecord, CaptureRecord, UdpRecord } from './frame.js';
 
 /** What a datagram on the IKE ports carries. */
 export type IkeDatagramKind = 'ike' | 'esp' | 'keepalive';
 
 /** One datagram on UDP 500 or 4500, classified. */
-export interface IkeDatagram extends FrameInfo {
+export interface IkeDatagram extends Omit<UdpRecord, 'kind' | 'payload' | 'payloadOffset'> {
   readonly kind: IkeDatagramKind;
-  readonly src: string;
-  readonly dst: string;
-  readonly srcPort: number;
-  readonly dstPort: number;
   /** `ike`: the IKE message (marker stripped); `esp`: the ESP packet from the SPI on; `keepalive`: the 0xFF byte. */
   readonly payload: Uint8Array;
   /** File offset of `payload[0]`, so a decoder's ParseError offsets can be mapped into the file. */

@@ -11,6 +11,7 @@
  */
 import { KiteError, ParseError } from '../errors.js';
 import { EncrId, IntegId } from '../iana/ikev2.js';
+import { toHex } from '../util/bytes.js';
 import { parseUatLine, quoteUat } from './uat.js';
 
 /** Keys of one IKE SA, as needed to decrypt its SK / SKF payloads. */
@@ -154,8 +155,7 @@ export function formatIkeKeysFile(entries: readonly IkeSaKeys[]): string {
       if (encr === undefined) throw new KiteError('UNSUPPORTED_ALGORITHM', `no Wireshark name for ENCR ${k.encr.encrId} with a ${k.encr.keyLengthBits}-bit key`);
       const integ = WIRESHARK_INTEG.find((e) => e.integId === k.integ.integId);
       if (integ === undefined) throw new KiteError('UNSUPPORTED_ALGORITHM', `no Wireshark name for INTEG ${k.integ.integId}`);
-      const h = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
-      return `${h(k.spiI)},${h(k.spiR)},${h(k.skEi)},${h(k.skEr)},${quoteUat(encr.name)},${h(k.skAi)},${h(k.skAr)},${quoteUat(integ.name)}\n`;
+      return `${toHex(k.spiI)},${toHex(k.spiR)},${toHex(k.skEi)},${toHex(k.skEr)},${quoteUat(encr.name)},${toHex(k.skAi)},${toHex(k.skAr)},${quoteUat(integ.name)}\n`;
     })
     .join('');
 }

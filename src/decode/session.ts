@@ -17,15 +17,9 @@ import { decryptSkPayload, findIkeSaKeys } from './decrypt.js';
 import { renderError, renderMessage } from './render.js';
 
 /** One datagram to decode; the frame fields are copied into the output when present. */
-export interface IkeDatagramInput {
+export interface IkeDatagramInput extends FrameJson {
   /** The IKE message (after any non-ESP marker). */
   readonly payload: Uint8Array;
-  readonly index?: number;
-  readonly timestamp?: number;
-  readonly src?: string;
-  readonly dst?: string;
-  readonly srcPort?: number;
-  readonly dstPort?: number;
 }
 
 /** Where a message came from, in the output. */

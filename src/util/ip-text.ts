@@ -3,6 +3,7 @@
  * quad for IPv4 and the RFC 5952 canonical form for IPv6 (lower case, longest run of two or more
  * zero groups as `::`).
  */
+import { toHex } from './bytes.js';
 
 /** Dotted-quad text of a 4-byte IPv4 address. */
 export function ipv4ToString(b: Uint8Array): string {
@@ -43,5 +44,5 @@ export function ipv6ToString(b: Uint8Array): string {
 export function ipToString(b: Uint8Array): string {
   if (b.length === 4) return ipv4ToString(b);
   if (b.length === 16) return ipv6ToString(b);
-  return `0x${Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')}`;
+  return `0x${toHex(b)}`;
 }
