@@ -2,19 +2,25 @@
  * Re-derives strongSwan's logged keys (vectors/strongswan/<suite>/keys.json, from charon logs at
  * level 4) with Kite's key derivation, taking g^ir from the log and Ni/Nr/SPIs from the captured
  * bytes: IKE_SA_INIT nonces in the clear, the rekey nonces by decrypting the CREATE_CHILD_SA SK
- * payloads with Kite's SK cipher and the logged SK_e/SK_a.
+ * payloads with Kite's SK cipher (through `decryptSkPayload`, as `kite decode` does) and the
+ * logged SK_e/SK_a. The capture is read with Kite's pcap reader; a wrong frame or nonce could only
+ * make the comparison with strongSwan's logged keys fail, never pass.
  */
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createPrf } from '../../src/crypto/prf.js';
 import { deriveChildKeys, deriveIkeKeys, expandIkeKeys, rekeySkeyseed } from '../../src/crypto/keymat.js';
-import { createSkCipher, encrInfo, encrKeyMaterialLength } from '../../src/crypto/sk-cipher.js';
+import { encrInfo, encrKeyMaterialLength } from '../../src/crypto/sk-cipher.js';
 import { integInfo } from '../../src/crypto/integ.js';
 import { AuthMethod, PayloadType } from '../../src/iana/ikev2.js';
 import { parseDigitalSignatureAuth, signedOctets, verify } from '../../src/crypto/sign.js';
 import { encodeAlgorithmIdentifier } from '../../src/crypto/algid.js';
 import { concat, fromHex, toHex } from '../../src/util/bytes.js';
+import { extractIkeDatagrams } from '../../src/capture/ike-datagrams.js';
+import type { IkeSaKeys as TableKeys } from '../../src/capture/keys-file.js';
+import { readCapture } from '../../src/capture/pcap.js';
+import { decryptSkPayload } from '../../src/decode/decrypt.js';
 
 interface IkeSaKeys { spiI: string; spiR: string; gir: string; skeyseed: string; skD: string; skAi: string; skAr: string; skEi: string; skEr: string; skPi: string; skPr: string }
 interface ChildKeysJson { seed: string; encrI: string; encrR: string; integI: string; integR: string }
@@ -30,31 +36,17 @@ function file(suite: string, name: string): Buffer {
   return readFileSync(new URL(`../strongswan/${suite}/${name}`, import.meta.url));
 }
 
-/** IKE messages per frame number (1-based) from a classic Ethernet pcap; non-ESP marker stripped. */
+/** IKE messages per frame number (1-based), non-ESP marker stripped. */
 function ikeFrames(pcap: Buffer): Map<number, Uint8Array> {
   const out = new Map<number, Uint8Array>();
-  const le = pcap.readUInt32LE(0) === 0xa1b2c3d4;
-  const u32 = (o: number): number => (le ? pcap.readUInt32LE(o) : pcap.readUInt32BE(o));
-  let off = 24;
-  for (let n = 1; off + 16 <= pcap.length; n++) {
-    const caplen = u32(off + 8);
-    const frame = pcap.subarray(off + 16, off + 16 + caplen);
-    off += 16 + caplen;
-    if (frame.readUInt16BE(12) !== 0x0800 || frame[23] !== 17) continue;
-    const udp = 14 + (frame[14]! & 0x0f) * 4;
-    const dport = frame.readUInt16BE(udp + 2);
-    const sport = frame.readUInt16BE(udp);
-    let body = frame.subarray(udp + 8);
-    if (dport === 4500 || sport === 4500) {
-      if (body.length < 4 || body.readUInt32BE(0) !== 0) continue; // ESP or keepalive
-      body = body.subarray(4);
-    }
-    out.set(n, Uint8Array.from(body));
-  }
+  for (const d of extractIkeDatagrams(readCapture(new Uint8Array(pcap)))) if (d.kind === 'ike') out.set(d.index, d.payload.slice());
   return out;
 }
 
-/** Payloads of a chain: [type, body][]. */
+/**
+ * Payloads of a chain: [type, body][]. Raw bodies (not wire/'s records) because the signed
+ * octets of RFC 7296 §2.15 take the ID payload body exactly as sent.
+ */
 function payloads(first: number, b: Uint8Array): [number, Uint8Array][] {
   const out: [number, Uint8Array][] = [];
   let type = first;
@@ -82,7 +74,6 @@ describe.each(SUITES)('strongSwan %s: Kite re-derives every logged key', (suite)
   const info = encrInfo(meta.ike.encr)!;
   const encrKeyLength = encrKeyMaterialLength(info, meta.ike.keyLength);
   const integKeyLength = meta.ike.integ !== undefined && meta.ike.integ !== 0 ? integInfo(meta.ike.integ)!.keyLength : 0;
-  const sk = createSkCipher(meta.ike.encr, meta.ike.keyLength, integKeyLength > 0 ? meta.ike.integ : undefined);
   const ex = (purpose: string, mid: number): Meta['exchanges'][number] => {
     const e = meta.exchanges.find((x) => x.messageId === mid && x.ikeSa === 0 && x.exchange === purpose);
     if (e === undefined) throw new Error(`no ${purpose} ${mid} in meta.json`);
@@ -97,23 +88,21 @@ describe.each(SUITES)('strongSwan %s: Kite re-derives every logged key', (suite)
   const ni = nonceOf(payloads(frame(init.requestFrames[0])[16]!, frame(init.requestFrames[0]).subarray(28)));
   const nr = nonceOf(payloads(frame(init.responseFrames[0])[16]!, frame(init.responseFrames[0]).subarray(28)));
   const k0 = keys.ikeSas[0]!;
+  const k0Table: TableKeys = {
+    spiI: fromHex(k0.spiI),
+    spiR: fromHex(k0.spiR),
+    skEi: fromHex(k0.skEi),
+    skEr: fromHex(k0.skEr),
+    skAi: fromHex(k0.skAi),
+    skAr: fromHex(k0.skAr),
+    encr: { encrId: meta.ike.encr, keyLengthBits: meta.ike.keyLength },
+    integ: { integId: integKeyLength > 0 ? meta.ike.integ! : 0 },
+  };
 
   /** Decrypt the SK (or one SKF fragment's) payload of a message of IKE SA 0 with the logged keys via Kite's SK cipher. */
   const decryptOne = (msg: Uint8Array): Uint8Array => {
-    const skf = msg[16] === PayloadType.SKF;
-    expect(skf || msg[16] === PayloadType.SK).toBe(true);
-    const fromInitiator = (msg[19]! & 0x08) !== 0;
-    const len = (msg[30]! << 8) | msg[31]!;
-    const hdr = skf ? 36 : 32; // RFC 7383 §2.5: the SKF header (with Fragment Number, Total Fragments) is AAD
-    const body = msg.subarray(hdr, 28 + len);
-    return sk.decrypt({
-      encrKey: fromHex(fromInitiator ? k0.skEi : k0.skEr),
-      ...(integKeyLength > 0 ? { integKey: fromHex(fromInitiator ? k0.skAi : k0.skAr) } : {}),
-      iv: body.subarray(0, sk.ivLength),
-      ciphertext: body.subarray(sk.ivLength, body.length - sk.icvLength),
-      icv: body.subarray(body.length - sk.icvLength),
-      aad: msg.subarray(0, hdr),
-    });
+    expect(msg[16] === PayloadType.SKF || msg[16] === PayloadType.SK).toBe(true);
+    return decryptSkPayload(msg, { initiator: (msg[19]! & 0x08) !== 0 }, k0Table);
   };
   const open = (msg: Uint8Array): [number, Uint8Array][] => payloads(msg[28]!, decryptOne(msg));
   /** Reassemble SKF fragments (RFC 7383 §2.6): plaintexts in Fragment Number order; inner type from fragment 1. */
