@@ -3,24 +3,16 @@
  * IPCOMP_SUPPORTED with our CPI when compression is on; then the chosen proposal, the narrowed
  * selectors, KEYMAT = prf+(SK_d, Ni | Nr) and the install-CHILD_SA action.
  */
-import { deriveChildKeys } from '../../crypto/keymat.js';
-import { encrInfo, encrKeyMaterialLength } from '../../crypto/sk-cipher.js';
-import { integInfo } from '../../crypto/integ.js';
-import type { ChildSaParams } from '../../esp/child-sa.js';
 import { IpcompTransform, NotifyType, PayloadType, ProtocolId } from '../../iana/ikev2.js';
-import { bytesEqual } from '../../util/bytes.js';
 import type { Payload } from '../../wire/payload.js';
 import { findNotifies, findPayload } from '../../wire/payload.js';
 import type { TrafficSelector } from '../../wire/payloads/ts.js';
-import { checkChosen, espAlgorithms } from '../negotiate.js';
+import { checkChosen } from '../negotiate.js';
+import { childSaParams, spiOf } from './child-keys.js';
 import { describeProposals } from '../proposal.js';
 import { findErrorNotify, peerFailure } from '../peer-failure.js';
 import type { InstalledChildSa } from '../types.js';
 import { IkeFailure, type Task, type TaskContext, type TaskResult } from './task.js';
-
-function u32(b: Uint8Array): number {
-  return (((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) >>> 0;
-}
 
 function cmp(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
@@ -65,18 +57,16 @@ export class ChildCreateTask implements Task {
   process(ctx: TaskContext, response: readonly Payload[]): TaskResult {
     const err = findErrorNotify(response);
     if (err !== undefined) throw peerFailure(err, 'the CHILD_SA request in IKE_AUTH', describeProposals(ctx.config.espProposals));
-    const { sa, config } = ctx;
+    const { config } = ctx;
     const saP = findPayload(response, PayloadType.SA);
     if (saP === undefined) throw new IkeFailure('NO_CHILD_SA', 'the IKE_AUTH response holds no CHILD_SA', 'the gateway did not create a CHILD_SA; check its log');
     const offered = config.espProposals.map((p) => ({ ...p, protocolId: ProtocolId.ESP }));
     const chosen = checkChosen(offered, saP);
-    if (chosen.spi.length !== 4) throw new IkeFailure('INVALID_SYNTAX', `ESP SPI of ${chosen.spi.length} octets`, '');
     const tsi = selectors(response, PayloadType.TSi);
     const tsr = selectors(response, PayloadType.TSr);
     this.checkTs(tsi, config.tsLocal, 'TSi');
     this.checkTs(tsr, config.tsRemote, 'TSr');
     this.child = this.install(ctx, chosen.spi, tsi, tsr, response);
-    if (sa.keys === undefined) throw new IkeFailure('INTERNAL', 'no keys', '');
     return 'done';
   }
 
@@ -91,33 +81,16 @@ export class ChildCreateTask implements Task {
 
   private install(ctx: TaskContext, spiOut: Uint8Array, tsi: TrafficSelector[], tsr: TrafficSelector[], response: readonly Payload[]): InstalledChildSa {
     const { sa, config } = ctx;
-    const saP = findPayload(response, PayloadType.SA);
-    const chosen = saP?.proposals[0];
-    if (chosen === undefined || sa.keys === undefined || sa.prf === undefined || this.spi === undefined) throw new IkeFailure('INTERNAL', 'no SA', '');
-    const alg = espAlgorithms(chosen);
-    const encr = encrInfo(alg.encrId);
-    if (encr === undefined) throw new IkeFailure('UNSUPPORTED_ENCR', `ESP ENCR ${alg.encrId}`, '');
-    const integLen = alg.integId === 0 ? 0 : integInfo(alg.integId)?.keyLength ?? 0;
-    const keys = deriveChildKeys(sa.prf, sa.keys.skD, { nonceI: sa.nonceI, nonceR: sa.nonceR }, { encrKeyLength: encrKeyMaterialLength(encr, alg.keyLengthBits), integKeyLength: integLen });
+    const chosen = findPayload(response, PayloadType.SA)?.proposals[0];
+    if (chosen === undefined || this.spi === undefined) throw new IkeFailure('INTERNAL', 'no SA', '');
     const ipcompN = findNotifies(response, NotifyType.IPCOMP_SUPPORTED)[0];
-    const transport = findNotifies(response, NotifyType.USE_TRANSPORT_MODE).length > 0;
-    const params: ChildSaParams = {
-      spiIn: u32(this.spi),
-      spiOut: u32(spiOut),
-      encrId: alg.encrId,
-      keyLengthBits: alg.keyLengthBits,
-      integId: alg.integId,
-      esn: alg.esn,
-      encrKeyIn: keys.encrR,
-      encrKeyOut: keys.encrI,
-      ...(integLen > 0 ? { integKeyIn: keys.integR, integKeyOut: keys.integI } : {}),
-      mode: transport ? 'transport' : 'tunnel',
+    const params = childSaParams({
+      sa, chosen, spiIn: spiOf(this.spi), spiOut: spiOf(spiOut), nonceI: sa.nonceI, nonceR: sa.nonceR, weInitiated: true,
+      transport: findNotifies(response, NotifyType.USE_TRANSPORT_MODE).length > 0,
       ...(ipcompN !== undefined && config.ipcompCpi !== undefined && ipcompN.data.length >= 3
         ? { ipcomp: { cpiIn: config.ipcompCpi, cpiOut: ((ipcompN.data[0] as number) << 8) | (ipcompN.data[1] as number), transform: ipcompN.data[2] as number } }
         : {}),
-    };
-    keys.keymat.fill(0);
-    if (bytesEqual(spiOut, new Uint8Array(4))) throw new IkeFailure('INVALID_SYNTAX', 'ESP SPI 0', '');
+    });
     return { params, tsLocal: tsi, tsRemote: tsr, ...(sa.natT ? { encap: { local: sa.local, remote: sa.remote } } : {}) };
   }
 }
