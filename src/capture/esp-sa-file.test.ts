@@ -1,25 +1,18 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../errors.js';
 import { EncrId, IntegId } from '../iana/ikev2.js';
+import { hasCommand, parseErrorOf } from '../util/testing.testkit.js';
 import { formatEspSaFile, parseEspSaFile, WIRESHARK_ESP_ENCR, WIRESHARK_ESP_INTEG, type EspSaKeys } from './esp-sa-file.js';
 
 const hex = (n: number, b = 0xab): string => Buffer.alloc(n, b).toString('hex');
 const CBC = `"IPv4","192.0.2.1","192.0.2.2","0xaec902ee","AES-CBC [RFC3602]","0x${hex(32, 1)}","HMAC-SHA-256-128 [RFC4868]","0x${hex(32, 2)}"\n`;
 const GCM = `"IPv6","2001:db8::1","2001:db8::2","0x0000cafe","AES-GCM with 16 octet ICV [RFC4106]","0x${hex(20, 3)}","NULL",""\n`;
 
-function err(text: string): ParseError {
-  try {
-    parseEspSaFile(text);
-  } catch (e) {
-    if (e instanceof ParseError) return e;
-    throw e;
-  }
-  throw new Error('no ParseError');
-}
+const err = (text: string): ParseError => parseErrorOf(() => parseEspSaFile(text));
 
 describe('parseEspSaFile', () => {
   it('reads save-keys lines and round-trips them', () => {
@@ -65,14 +58,7 @@ describe('strongSwan save-keys esp_sa fixtures', () => {
   if (tables.length === 0) it.skip('no esp_sa fixtures yet', () => undefined);
 });
 
-const hasTshark = ((): boolean => {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasTshark = hasCommand('tshark', ['--version']);
 
 describe.skipIf(!hasTshark)('tshark loads what formatEspSaFile writes', () => {
   it('every mapped encryption and authentication name', () => {

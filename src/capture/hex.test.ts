@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../errors.js';
+import { parseErrorOf } from '../util/testing.testkit.js';
 import { readHexMessages } from './hex.js';
 
-function err(text: string): ParseError {
-  try {
-    readHexMessages(text);
-  } catch (e) {
-    if (e instanceof ParseError) return e;
-    throw e;
-  }
-  throw new Error('no error');
-}
+const err = (text: string): ParseError => parseErrorOf(() => readHexMessages(text));
 
 describe('readHexMessages', () => {
   it('splits paragraphs on blank lines and ignores whitespace, 0x, colons and comments', () => {

@@ -1,10 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../errors.js';
 import { EncrId, IntegId } from '../iana/ikev2.js';
+import { hasCommand, parseErrorOf } from '../util/testing.testkit.js';
 import { formatIkeKeysFile, parseIkeKeysFile, WIRESHARK_ENCR, WIRESHARK_INTEG, type IkeSaKeys } from './keys-file.js';
 import { parseUatLine } from './uat.js';
 
@@ -14,15 +15,7 @@ const hex = (n: number, b = 0xab): string => Buffer.alloc(n, b).toString('hex');
 const CBC = `8a8b27e0a8d15b21,2bc5d5e8b9a1f0c3,${hex(32, 1)},${hex(32, 2)},"AES-CBC-256 [RFC3602]",${hex(32, 3)},${hex(32, 4)},"HMAC_SHA2_256_128 [RFC4868]"\n`;
 const GCM = `0102030405060708,1112131415161718,${hex(20, 5)},${hex(20, 6)},"AES-GCM-128 with 16 octet ICV [RFC5282]",,,"NONE [RFC4306]"\n`;
 
-function err(text: string): ParseError {
-  try {
-    parseIkeKeysFile(text);
-  } catch (e) {
-    if (e instanceof ParseError) return e;
-    throw e;
-  }
-  throw new Error('no ParseError');
-}
+const err = (text: string): ParseError => parseErrorOf(() => parseIkeKeysFile(text));
 
 describe('parseIkeKeysFile', () => {
   it('reads strongSwan save-keys lines', () => {
@@ -87,14 +80,7 @@ describe('parseIkeKeysFile', () => {
   });
 });
 
-const hasTshark = ((): boolean => {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasTshark = hasCommand('tshark', ['--version']);
 
 /** Load `table` as tshark's ikev2_decryption_table; returns tshark's complaints (empty when accepted). */
 function tsharkComplaints(table: string): string {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../errors.js';
 import { LinkType } from '../iana/ipsec.js';
+import { hasCommand, parseErrorOf } from '../util/testing.testkit.js';
 import type { CaptureRecord, UdpRecord } from './frame.js';
 import { extractIkeDatagrams } from './ike-datagrams.js';
 import { isCaptureFile, readCapture, readFrames } from './pcap.js';
@@ -61,15 +62,6 @@ const udpIke = udp(500, 500, IKE);
 function onlyUdp(r: CaptureRecord): UdpRecord {
   if (r.kind !== 'udp') throw new Error(`expected udp, got ${r.kind}: ${JSON.stringify(r)}`);
   return r;
-}
-function parseErrorOf(f: () => unknown): ParseError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ParseError) return e;
-    throw e;
-  }
-  throw new Error('no ParseError');
 }
 
 describe('readCapture containers', () => {
@@ -230,14 +222,7 @@ describe('extractIkeDatagrams', () => {
 
 const FIXTURES = ['lo.pcap', 'lo.pcapng', 'any-sll.pcap', 'any-sll2.pcapng'] as const;
 const load = (f: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./testdata/${f}`, import.meta.url)));
-const hasTshark = ((): boolean => {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasTshark = hasCommand('tshark', ['--version']);
 
 describe('real captures', () => {
   for (const f of FIXTURES) {

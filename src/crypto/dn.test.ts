@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../errors.js';
+import { hasCommand, parseErrorOf } from '../util/testing.testkit.js';
 import { certificateSummary, dnToString } from './dn.js';
 
 // Minimal DER builders for hand-made names.
@@ -15,16 +16,6 @@ const OID = { CN: [0x55, 0x04, 0x03], O: [0x55, 0x04, 0x0a], C: [0x55, 0x04, 0x0
 const atv = (oid: readonly number[], tag: number, value: readonly number[]): number[] => tlv(0x30, [...tlv(0x06, oid), ...tlv(tag, value)]);
 const rdn = (...atvs: number[][]): number[] => tlv(0x31, atvs.flat());
 const name = (...rdns: number[][]): Uint8Array => new Uint8Array(tlv(0x30, rdns.flat()));
-
-function parseError(f: () => unknown): ParseError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ParseError) return e;
-    throw e;
-  }
-  throw new Error('no ParseError');
-}
 
 describe('dnToString (RFC 4514)', () => {
   it('reverses RDN order and uses short names', () => {
@@ -44,23 +35,16 @@ describe('dnToString (RFC 4514)', () => {
   });
   it('rejects malformed DER with ParseError', () => {
     const good = name(rdn(atv(OID.CN, 0x0c, utf8('x'))));
-    for (let cut = 0; cut < good.length; cut++) expect(parseError(() => dnToString(good.subarray(0, cut)))).toBeInstanceOf(ParseError);
-    expect(parseError(() => dnToString(new Uint8Array([...good, 0]))).code).toBe('TRUNCATED');
-    expect(parseError(() => dnToString(name(tlv(0x30, []))))).toMatchObject({ code: 'BAD_VALUE', field: 'dn.rdn' });
-    expect(parseError(() => dnToString(name(rdn())))).toMatchObject({ code: 'BAD_VALUE', field: 'dn.rdn' });
+    for (let cut = 0; cut < good.length; cut++) expect(parseErrorOf(() => dnToString(good.subarray(0, cut)))).toBeInstanceOf(ParseError);
+    expect(parseErrorOf(() => dnToString(new Uint8Array([...good, 0]))).code).toBe('TRUNCATED');
+    expect(parseErrorOf(() => dnToString(name(tlv(0x30, []))))).toMatchObject({ code: 'BAD_VALUE', field: 'dn.rdn' });
+    expect(parseErrorOf(() => dnToString(name(rdn())))).toMatchObject({ code: 'BAD_VALUE', field: 'dn.rdn' });
   });
 });
 
 const pki = new URL('../../vectors/strongswan/pki/', import.meta.url).pathname;
 const certs = ['gw.crt.pem', 'client-ecdsa.crt.pem', 'ca.crt.pem'].filter((f) => existsSync(pki + f));
-const hasOpenssl = ((): boolean => {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasOpenssl = hasCommand('openssl', ['version']);
 
 describe.skipIf(!hasOpenssl || certs.length === 0)('certificateSummary against openssl', () => {
   for (const f of certs) {

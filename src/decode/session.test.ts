@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { extractIkeDatagrams, type IkeDatagram } from '../capture/ike-datagrams.
 import { parseIkeKeysFile, type IkeSaKeys } from '../capture/keys-file.js';
 import { readCapture } from '../capture/pcap.js';
 import { notifyTypeNames } from '../iana/ikev2.js';
+import { hasCommand } from '../util/testing.testkit.js';
 import type { DecodedMessageJson, PayloadJson } from './json.js';
 import { decodeIkeDatagrams, type DecodedDatagramJson } from './session.js';
 
@@ -97,14 +98,7 @@ describe.skipIf(suites.length === 0)('decodeIkeDatagrams on real strongSwan exch
   }
 });
 
-const hasTshark = ((): boolean => {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasTshark = hasCommand('tshark', ['--version']);
 
 const tsharkSuites = suites.filter((s) => existsSync(join(root, s, 'ikev2_decryption_table')));
 describe.skipIf(!hasTshark || tsharkSuites.length === 0)('decodeIkeDatagrams against tshark 4.0 with the same keys', () => {

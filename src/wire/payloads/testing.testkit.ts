@@ -2,18 +2,8 @@
  * Test support shared by the payload tests (not used by the library): the RFC 5996 text (same
  * §3 figures as RFC 7296) path, and a helper returning the ParseError a call throws.
  */
-import { ParseError } from '../../errors.js';
 
 /** URL of the RFC 5996 text on disk, relative to this folder. */
 export const RFC5996_URL = new URL('../../../../shared/rfc/rfc5996.txt', import.meta.url);
 
-/** The ParseError `f` throws; fails if it returns or throws anything else. */
-export function parseErrorOf(f: () => unknown): ParseError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ParseError) return e;
-    throw e;
-  }
-  throw new Error('expected a ParseError, the call returned');
-}
+export { parseErrorOf } from '../../util/testing.testkit.js';
