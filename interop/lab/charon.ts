@@ -3,9 +3,9 @@
  * vici socket, swanctl dir and file log; a private tmpfs on /run (the pid file path is compiled
  * in) through `unshare --mount`. Stopped by PID.
  */
-import { access, chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { run, startProcess, waitFor, type Daemon, type RunResult } from './proc.js';
+import { exists, run, startProcess, waitFor, type Daemon, type RunResult } from './proc.js';
 import type { Lab } from './lab.js';
 import type { LabNode } from './netns.js';
 
@@ -110,14 +110,6 @@ swanctl {
 `;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Writes the config directory `<lab.workdir>/<name>`, starts charon in `opts.node`'s namespace,

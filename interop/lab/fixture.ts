@@ -3,6 +3,7 @@
  * with their frame numbers and strongSwan's own payload lists).
  */
 import { childKeySets, ikeKeySets, parseLogLines, parseLoggedChunks, type ChildKeySet, type IkeKeySet } from './charon-log.js';
+import type { FixtureMetaExchange } from './fixtures.js';
 import type { IkeSpis } from './scenario.js';
 import type { TsharkEspPacket, TsharkIkeMessage } from './tshark.js';
 
@@ -43,21 +44,8 @@ function saOrder(lines: readonly EncLine[]): string[] {
   return [...new Set(lines.map((l) => l.ikeSa))];
 }
 
-/** One exchange of the capture. */
-export interface FixtureExchange {
-  /** 0 for the first IKE SA, 1 for the one that replaced it. */
-  readonly ikeSa: number;
-  readonly exchange: string;
-  readonly messageId: number;
-  /** What it does in the scenario. */
-  readonly purpose: string;
-  readonly requestFrames: readonly number[];
-  readonly responseFrames: readonly number[];
-  /** strongSwan's `generating ... request` / `parsed ... response` lines (initiator side). */
-  readonly initiatorLog: readonly string[];
-  /** strongSwan's `parsed ... request` / `generating ... response` lines (responder side). */
-  readonly responderLog: readonly string[];
-}
+/** One exchange of the capture: the meta.json record fixtures.ts reads back. */
+export type FixtureExchange = FixtureMetaExchange;
 
 function purposeOf(exchange: string, request: string, response: string): string {
   if (exchange === 'CREATE_CHILD_SA') {

@@ -15,16 +15,19 @@ export const STRONGSWAN_FIXTURE_SUITES = [
   'chacha20poly1305-x25519',
 ] as const;
 
-/** One exchange as recorded in meta.json. */
+/** One exchange as recorded in meta.json (fixture.ts writes it). */
 export interface FixtureMetaExchange {
-  /** 0: first IKE SA, 1: the rekeyed one. */
+  /** 0 for the first IKE SA, 1 for the one that replaced it. */
   readonly ikeSa: number;
   readonly exchange: string;
   readonly messageId: number;
+  /** What it does in the scenario. */
   readonly purpose: string;
   readonly requestFrames: readonly number[];
   readonly responseFrames: readonly number[];
+  /** strongSwan's `generating ... request` / `parsed ... response` lines (initiator side). */
   readonly initiatorLog: readonly string[];
+  /** strongSwan's `parsed ... request` / `generating ... response` lines (responder side). */
   readonly responderLog: readonly string[];
 }
 

@@ -2,9 +2,9 @@
  * Test PKI for the lab, made with strongSwan's `pki`: a CA, RSA-2048 gateway and client
  * certificates, and an ECDSA P-256 pair, all issued by the same CA. TEST KEYS ONLY.
  */
-import { access, chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { run } from './proc.js';
+import { exists, run } from './proc.js';
 
 /** Identities and file names of the test PKI. */
 export const TEST_PKI = {
@@ -48,14 +48,6 @@ export function testPkiPaths(dir: string): TestPkiPaths {
   };
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Runs `pki` with a private strongswan.conf so it loads only what it needs. */
 async function pki(confPath: string, args: readonly string[], input?: string): Promise<string> {

@@ -1,8 +1,9 @@
 /**
  * Child-process helpers for the interop lab: run a command to completion, or start a long-lived
- * process and stop it later by its PID only (never by name).
+ * process and stop it later by its PID only (never by name); a file-exists check.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { access } from 'node:fs/promises';
 
 /** Result of a finished command. */
 export interface RunResult {
@@ -142,5 +143,15 @@ export async function waitFor<T>(
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(intervalMs);
+  }
+}
+
+/** True if `path` exists (any type). */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
   }
 }
