@@ -21,7 +21,8 @@ import { IkeAuthTask } from './tasks/ike-auth.js';
 import { IkeConfigTask } from './tasks/ike-config.js';
 import { IkeInitTask } from './tasks/ike-init.js';
 import { ChildDeleteTask, DpdTask, IkeDeleteTask, informationalResponse, readInformational } from './tasks/informational.js';
-import type { Exchange, IkeFailure, TaskContext } from './tasks/task.js';
+import type { Exchange, TaskContext } from './tasks/task.js';
+import type { KiteError } from '../errors.js';
 import type { Action, ConfigReply, Endpoint, IkeEvent, InstalledChildSa, LogLevel } from './types.js';
 
 /** Snapshot for `status()`. */
@@ -165,7 +166,7 @@ export class Initiator {
     this.event(event);
   }
 
-  private failed(exchange: Exchange, error: IkeFailure, timeout: boolean, _now: number): void {
+  private failed(exchange: Exchange, error: KiteError, timeout: boolean, _now: number): void {
     const state = this.sa.state;
     if (state === 'deleting') return this.finish('closed', { type: 'closed', byPeer: false }, false);
     if (state === 'established' && timeout) return this.finish('failed', { type: 'dead', reason: error.message }, false);

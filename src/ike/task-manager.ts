@@ -4,6 +4,7 @@
  * last response for duplicate peer requests, and fragment reassembly state. Pure: time comes in
  * as `now`; the next deadline goes out through {@link TaskManager.nextDeadline}.
  */
+import { KiteError } from '../errors.js';
 import { ExchangeType } from '../iana/ikev2.js';
 import { encodeMessage } from '../wire/message.js';
 import type { Payload } from '../wire/payload.js';
@@ -25,7 +26,7 @@ export interface TaskManagerHost {
   /** Put datagrams on the wire (the host chooses ports and marker). */
   send(packets: readonly Uint8Array[], now: number): void;
   /** An exchange failed: a critical one ends the SA. `timeout` when retransmissions ran out. */
-  failed(exchange: Exchange, error: IkeFailure, timeout: boolean, now: number): void;
+  failed(exchange: Exchange, error: KiteError, timeout: boolean, now: number): void;
   /** Answer a peer request; returns the response payloads. */
   respond(exchangeType: number, payloads: readonly Payload[], now: number): Payload[];
 }
@@ -184,7 +185,7 @@ export class TaskManager {
     if (a === undefined) return;
     if (a.unauthError !== undefined && now >= a.unauthError.until) {
       this.active = undefined;
-      this.host.failed(a.exchange, a.unauthError.error, false, now);
+      this.host.failed(a.exchange, a.unauthError.error.error, false, now);
       return;
     }
     if (now < a.deadline) return;
@@ -193,7 +194,7 @@ export class TaskManager {
       this.active = undefined;
       const ctx = this.host.context(now);
       for (const t of a.exchange.tasks) t.abort?.(ctx);
-      const err = a.unauthError?.error ?? new IkeFailure('TIMEOUT', `no response to ${a.exchange.tasks.map((t) => t.name).join('+')} after ${r.tries} retransmissions`, 'check that the gateway is reachable on UDP 500/4500 and that charon/iked is running');
+      const err = a.unauthError?.error.error ?? new IkeFailure('TIMEOUT', `no response to ${a.exchange.tasks.map((t) => t.name).join('+')} after ${r.tries} retransmissions`, 'check that the gateway is reachable on UDP 500/4500 and that charon/iked is running');
       this.host.failed(a.exchange, err, true, now);
       return;
     }
@@ -210,9 +211,9 @@ export class TaskManager {
   }
 }
 
-/** Any thrown value as an {@link IkeFailure}. */
-export function asFailure(e: unknown): IkeFailure {
-  if (e instanceof IkeFailure) return e;
+/** Any thrown value as a {@link KiteError} (KiteErrors pass unchanged). */
+export function asFailure(e: unknown): KiteError {
+  if (e instanceof KiteError) return e;
   const message = e instanceof Error ? e.message : String(e);
   const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'INTERNAL';
   return new IkeFailure(code, message, '');

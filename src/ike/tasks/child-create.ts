@@ -3,33 +3,19 @@
  * IPCOMP_SUPPORTED with our CPI when compression is on; then the chosen proposal, the narrowed
  * selectors, KEYMAT = prf+(SK_d, Ni | Nr) and the install-CHILD_SA action.
  */
-import { IpcompTransform, NotifyType, PayloadType, ProtocolId } from '../../iana/ikev2.js';
+import { ExchangeType, IpcompTransform, NotifyType, PayloadType, ProtocolId } from '../../iana/ikev2.js';
 import type { Payload } from '../../wire/payload.js';
 import { findNotifies, findPayload } from '../../wire/payload.js';
-import type { TrafficSelector } from '../../wire/payloads/ts.js';
+import type { AnyTrafficSelector, TrafficSelector } from '../../wire/payloads/ts.js';
+import { checkResponderTs } from '../ts.js';
 import { checkChosen } from '../negotiate.js';
 import { childSaParams, spiOf } from './child-keys.js';
-import { describeProposals } from '../proposal.js';
 import { findErrorNotify, peerFailure } from '../peer-failure.js';
 import type { InstalledChildSa } from '../types.js';
 import { IkeFailure, type Task, type TaskContext, type TaskResult } from './task.js';
 
-function cmp(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
-  return 0;
-}
-
-/** True if `inner` lies within `outer` (type, protocol, ports and addresses). */
-export function tsWithin(inner: TrafficSelector, outer: TrafficSelector): boolean {
-  return inner.tsType === outer.tsType &&
-    (outer.ipProtocol === 0 || inner.ipProtocol === outer.ipProtocol) &&
-    inner.startPort >= outer.startPort && inner.endPort <= outer.endPort &&
-    cmp(inner.startAddress, outer.startAddress) >= 0 && cmp(inner.endAddress, outer.endAddress) <= 0;
-}
-
-function selectors(list: readonly Payload[], type: typeof PayloadType.TSi | typeof PayloadType.TSr): TrafficSelector[] {
-  const p = findPayload(list, type);
-  return (p?.selectors ?? []).filter((s): s is TrafficSelector => 'startAddress' in s);
+function selectors(list: readonly Payload[], type: typeof PayloadType.TSi | typeof PayloadType.TSr): readonly AnyTrafficSelector[] {
+  return findPayload(list, type)?.selectors ?? [];
 }
 
 /** The CHILD_SA task of IKE_AUTH. */
@@ -56,30 +42,19 @@ export class ChildCreateTask implements Task {
 
   process(ctx: TaskContext, response: readonly Payload[]): TaskResult {
     const err = findErrorNotify(response);
-    if (err !== undefined) throw peerFailure(err, 'the CHILD_SA request in IKE_AUTH', describeProposals(ctx.config.espProposals));
+    if (err !== undefined) throw peerFailure(err, { exchange: ExchangeType.IKE_AUTH, offered: ctx.config.espProposals, offeredTs: { tsi: ctx.config.tsLocal, tsr: ctx.config.tsRemote } });
     const { config } = ctx;
     const saP = findPayload(response, PayloadType.SA);
     if (saP === undefined) throw new IkeFailure('NO_CHILD_SA', 'the IKE_AUTH response holds no CHILD_SA', 'the gateway did not create a CHILD_SA; check its log');
     const offered = config.espProposals.map((p) => ({ ...p, protocolId: ProtocolId.ESP }));
     const chosen = checkChosen(offered, saP);
-    const tsi = selectors(response, PayloadType.TSi);
-    const tsr = selectors(response, PayloadType.TSr);
-    this.checkTs(tsi, config.tsLocal, 'TSi');
-    this.checkTs(tsr, config.tsRemote, 'TSr');
-    this.child = this.install(ctx, chosen.spi, tsi, tsr, response);
+    const ts = checkResponderTs({ tsi: config.tsLocal, tsr: config.tsRemote }, { tsi: selectors(response, PayloadType.TSi), tsr: selectors(response, PayloadType.TSr) });
+    if (ts.clipped) ctx.log(1, 'the responder\'s traffic selectors were wider than ours; using their intersection with our policy');
+    this.child = this.install(ctx, chosen.spi, ts.tsi, ts.tsr, response);
     return 'done';
   }
 
-  private checkTs(got: readonly TrafficSelector[], proposed: readonly TrafficSelector[], which: string): void {
-    if (got.length === 0) throw new IkeFailure('TS_UNACCEPTABLE', `the responder returned no ${which}`, 'narrow the traffic selectors to what the gateway allows');
-    for (const ts of got) {
-      if (!proposed.some((p) => tsWithin(ts, p))) {
-        throw new IkeFailure('TS_UNACCEPTABLE', `the responder's ${which} is not within what we proposed`, 'widen our traffic selectors or fix the gateway\'s');
-      }
-    }
-  }
-
-  private install(ctx: TaskContext, spiOut: Uint8Array, tsi: TrafficSelector[], tsr: TrafficSelector[], response: readonly Payload[]): InstalledChildSa {
+  private install(ctx: TaskContext, spiOut: Uint8Array, tsi: readonly TrafficSelector[], tsr: readonly TrafficSelector[], response: readonly Payload[]): InstalledChildSa {
     const { sa, config } = ctx;
     const chosen = findPayload(response, PayloadType.SA)?.proposals[0];
     if (chosen === undefined || this.spi === undefined) throw new IkeFailure('INTERNAL', 'no SA', '');

@@ -6,7 +6,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { defaultSchemeFor, sign, signedOctets, verify } from '../../crypto/sign.js';
-import { AuthMethod, CertEncoding, NotifyType, PayloadType, authMethodNames } from '../../iana/ikev2.js';
+import { AuthMethod, CertEncoding, ExchangeType, NotifyType, PayloadType, authMethodNames } from '../../iana/ikev2.js';
 import { nameOf } from '../../iana/names.js';
 import { concat } from '../../util/bytes.js';
 import type { Payload } from '../../wire/payload.js';
@@ -60,7 +60,7 @@ export class IkeAuthTask implements Task {
   process(ctx: TaskContext, response: readonly Payload[]): TaskResult {
     const err = findErrorNotify(response);
     // Errors about the CHILD_SA alone leave the IKE SA up (RFC 7296 §1.2); child-create reports them.
-    if (err !== undefined && findPayload(response, PayloadType.AUTH) === undefined) throw peerFailure(err, 'IKE_AUTH');
+    if (err !== undefined && findPayload(response, PayloadType.AUTH) === undefined) throw peerFailure(err, { exchange: ExchangeType.IKE_AUTH });
     const { sa, config } = ctx;
     const idr = findPayload(response, PayloadType.IDr);
     const auth = findPayload(response, PayloadType.AUTH);

@@ -5,13 +5,12 @@
  * notifies are unauthenticated (§2.21) and reported as such.
  */
 import { createKeyExchange, type KeyExchange } from '../../crypto/ke.js';
-import { HashAlgorithm, NotifyType, PayloadType, keGroupNames } from '../../iana/ikev2.js';
+import { ExchangeType, HashAlgorithm, NotifyType, PayloadType, keGroupNames } from '../../iana/ikev2.js';
 import { nameOf } from '../../iana/names.js';
 import type { Payload } from '../../wire/payload.js';
 import { findNotifies, findPayload } from '../../wire/payload.js';
 import type { NotifyPayload } from '../../wire/payloads/notify.js';
 import { checkChosen, ikeAlgorithms, offeredGroups } from '../negotiate.js';
-import { describeProposals } from '../proposal.js';
 import { findErrorNotify, peerFailure } from '../peer-failure.js';
 import { checkNatd, natdNotifies } from './ike-natd.js';
 import { IkeFailure, UnauthenticatedError, type Task, type TaskContext, type TaskResult } from './task.js';
@@ -72,7 +71,7 @@ export class IkeInitTask implements Task {
   private retryable(ctx: TaskContext, response: readonly Payload[]): TaskResult | undefined {
     const cookie = findNotifies(response, NotifyType.COOKIE)[0];
     if (cookie !== undefined) {
-      if (++this.cookieRounds > MAX_COOKIE_ROUNDS) throw new UnauthenticatedError('COOKIE_LOOP', 'the peer keeps asking for a COOKIE', 'the gateway is under load or misconfigured; retry later');
+      if (++this.cookieRounds > MAX_COOKIE_ROUNDS) throw new UnauthenticatedError(new IkeFailure('COOKIE_LOOP', 'the peer keeps asking for a COOKIE', 'the gateway is under load or misconfigured; retry later'));
       this.cookie = cookie.data.slice();
       ctx.sa.spiR = new Uint8Array(8);
       ctx.log(2, 'peer asked for a COOKIE, retrying IKE_SA_INIT');
@@ -82,7 +81,7 @@ export class IkeInitTask implements Task {
     if (invalidKe === undefined) return undefined;
     const asked = invalidKe.data.length === 2 ? ((invalidKe.data[0] as number) << 8) | (invalidKe.data[1] as number) : -1;
     if (this.keRetried || !this.offered.includes(asked) || asked === this.group) {
-      throw new UnauthenticatedError('INVALID_KE_PAYLOAD', `the peer wants KE group ${nameOf(keGroupNames, asked)}, which we ${this.offered.includes(asked) ? 'already tried' : 'did not offer'}`, 'offer a key exchange group the gateway accepts', NotifyType.INVALID_KE_PAYLOAD);
+      throw new UnauthenticatedError(new IkeFailure('INVALID_KE_PAYLOAD', `the peer wants KE group ${nameOf(keGroupNames, asked)}, which we ${this.offered.includes(asked) ? 'already tried' : 'did not offer'}`, 'offer a key exchange group the gateway accepts', NotifyType.INVALID_KE_PAYLOAD));
     }
     this.keRetried = true;
     this.group = asked;
@@ -96,16 +95,16 @@ export class IkeInitTask implements Task {
     const retry = this.retryable(ctx, response);
     if (retry !== undefined) return retry;
     const err = findErrorNotify(response);
-    if (err !== undefined) throw peerFailure(err, 'IKE_SA_INIT', describeProposals(ctx.config.ikeProposals), true);
+    if (err !== undefined) throw new UnauthenticatedError(peerFailure(err, { exchange: ExchangeType.IKE_SA_INIT, offered: ctx.config.ikeProposals }));
     const { sa, config } = ctx;
     const saP = findPayload(response, PayloadType.SA);
     const keP = findPayload(response, PayloadType.KE);
     const nonceP = findPayload(response, PayloadType.NONCE);
-    if (saP === undefined || keP === undefined || nonceP === undefined) throw new UnauthenticatedError('INVALID_SYNTAX', 'IKE_SA_INIT response lacks SA, KE or Nonce', '');
+    if (saP === undefined || keP === undefined || nonceP === undefined) throw new UnauthenticatedError(new IkeFailure('INVALID_SYNTAX', 'IKE_SA_INIT response lacks SA, KE or Nonce', 'the gateway is misbehaving; report it with a capture'));
     const chosen = checkChosen(config.ikeProposals, saP);
     const alg = ikeAlgorithms(chosen);
-    if (alg.group !== this.group || keP.group !== this.group) throw new UnauthenticatedError('INVALID_CHOICE', `peer chose KE group ${alg.group} but we sent ${this.group}`, '');
-    if (nonceP.data.length < 16 || nonceP.data.length > 256) throw new UnauthenticatedError('INVALID_SYNTAX', `Nonce of ${nonceP.data.length} octets`, '');
+    if (alg.group !== this.group || keP.group !== this.group) throw new UnauthenticatedError(new IkeFailure('INVALID_CHOICE', `peer chose KE group ${alg.group} but we sent ${this.group}`, 'the gateway is misbehaving; report it with a capture'));
+    if (nonceP.data.length < 16 || nonceP.data.length > 256) throw new UnauthenticatedError(new IkeFailure('INVALID_SYNTAX', `Nonce of ${nonceP.data.length} octets`, 'the gateway is misbehaving; report it with a capture'));
     const ke = this.ke;
     if (ke === undefined) throw new IkeFailure('INTERNAL', 'no KE state', '');
     const secret = ke.computeSharedSecret(keP.data);

@@ -61,10 +61,13 @@ export class IkeFailure extends KiteError {
 }
 
 /**
- * An error Notify in an unauthenticated message (IKE_SA_INIT response): RFC 7296 §2.21 says it
+ * A failure seen in an unauthenticated message (IKE_SA_INIT response): RFC 7296 §2.21 says it
  * must not end the attempt by itself; the task manager keeps waiting for a valid response and
- * reports this only if none arrives.
+ * reports `error` only if none arrives.
  */
-export class UnauthenticatedError extends IkeFailure {
+export class UnauthenticatedError extends KiteError {
   override readonly name = 'UnauthenticatedError';
+  constructor(readonly error: KiteError) {
+    super(error.code, error.message);
+  }
 }
