@@ -61,6 +61,8 @@ describe('error notifies from the peer', () => {
       expect(f?.notifyType).toBe(NotifyType[n]);
       expect(f?.fix?.length).toBeGreaterThan(0);
       expect(h.installed).toHaveLength(0);
+      // the IKE SA exists on the gateway: we delete it
+      expect(h.responder.closed).toBe(true);
     });
   }
 

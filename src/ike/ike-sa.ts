@@ -67,6 +67,8 @@ export class IkeSa {
   natRemote = false;
   local: Endpoint;
   remote: Endpoint;
+  /** The peer's AUTH verified (the IKE SA exists on both ends even if the CHILD_SA failed). */
+  authenticated = false;
   /** Time (ms) of the last authenticated inbound message. */
   lastInbound = 0;
   /** Time (ms) of the last datagram sent. */

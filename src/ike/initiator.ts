@@ -14,7 +14,7 @@ import type { Payload } from '../wire/payload.js';
 import { bytesEqual } from '../util/bytes.js';
 import { resolveConfig, type InitiatorConfig, type InitiatorOptions } from './config.js';
 import { IkeSa } from './ike-sa.js';
-import { unprotect } from './protect.js';
+import { protect, unprotect } from './protect.js';
 import { asFailure, TaskManager } from './task-manager.js';
 import { ChildCreateTask } from './tasks/child-create.js';
 import { IkeAuthTask } from './tasks/ike-auth.js';
@@ -174,7 +174,20 @@ export class Initiator {
       this.log(1, `${exchange.tasks.map((t) => t.name).join('+')} failed: ${error.message}`);
       return;
     }
+    if (state === 'connecting' && this.sa.authenticated) this.deleteQuietly(exchange);
     this.finish('failed', { type: 'failed', error }, false);
+  }
+
+  /** The IKE SA is up on the gateway but we give up on it (CHILD_SA refused): one Delete, no wait. */
+  private deleteQuietly(exchange: Exchange): void {
+    const sa = this.sa;
+    const messageId = Math.max(sa.nextRequestId, exchange.exchangeType === ExchangeType.IKE_AUTH ? 2 : 0);
+    try {
+      const packets = protect(sa, { exchangeType: ExchangeType.INFORMATIONAL, response: false, messageId, payloads: new IkeDeleteTask().build(), random: (n) => this.random(n) });
+      this.send(packets, sa.lastOutbound);
+    } catch (e) {
+      this.log(1, `could not send the Delete: ${asFailure(e).message}`);
+    }
   }
 
   private respond(exchangeType: number, payloads: readonly Payload[], now: number): Payload[] {

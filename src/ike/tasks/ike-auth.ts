@@ -80,6 +80,7 @@ export class IkeAuthTask implements Task {
     if (!verify({ method: auth.method, authData: auth.data, publicKey, octets })) {
       throw new IkeFailure('AUTHENTICATION_FAILED', `the peer's AUTH (${nameOf(authMethodNames, auth.method)}) does not verify`, AUTH_FIX);
     }
+    sa.authenticated = true;
     sa.peer.mobike = findNotifies(response, NotifyType.MOBIKE_SUPPORTED).length > 0;
     ctx.log(2, `peer authenticated with ${nameOf(authMethodNames, auth.method)}`);
     return 'done';
