@@ -4,7 +4,7 @@
  * backend (the floor ESP sits on) and `openssl speed -evp` for the same cipher and size (the CPU's
  * limit; one encrypt, so seal + open is counted as two). Plus IPComp DEFLATE MB/s.
  */
-import { createCipheriv, createDecipheriv, randomBytes, type CipherGCMTypes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type CipherGCMTypes } from 'node:crypto';
 import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { BACKENDS, type Backend } from '../../src/crypto/backend.js';
@@ -60,18 +60,34 @@ function bareAead(algorithm: string, keyBytes: number, backend: Backend, n: numb
   }
   const name = algorithm as CipherGCMTypes;
   const opts = { authTagLength: 16 };
+  const keyObject = createSecretKey(key); // the faster key form, as the ESP layer uses
   return () => {
-    const c = createCipheriv(name, key, nonce, opts);
+    const c = createCipheriv(name, keyObject, nonce, opts);
     c.setAAD(aad);
     const ct = c.update(data);
     c.final();
     const tag = c.getAuthTag();
-    const d = createDecipheriv(name, key, nonce, opts);
+    const d = createDecipheriv(name, keyObject, nonce, opts);
     d.setAuthTag(tag);
     d.setAAD(aad);
     d.update(ct);
     d.final();
   };
+}
+
+/**
+ * Best-of-rounds rates for several loops measured in alternation: on a loaded 2-core machine a
+ * single long run mostly measures the neighbours, and alternating keeps ESP and its bare-AEAD
+ * floor under the same conditions.
+ */
+function bestRates(fns: readonly (() => void)[], minMs: number, rounds = 5): number[] {
+  const best = fns.map(() => 0);
+  for (let r = 0; r < rounds; r++) {
+    fns.forEach((fn, i) => {
+      best[i] = Math.max(best[i] ?? 0, opsPerSecond(fn, minMs / rounds, 64));
+    });
+  }
+  return best;
 }
 
 function espRows(ctx: BenchContext, suite: EspTestSuite, backend: Backend): BenchRow[] {
@@ -82,21 +98,22 @@ function espRows(ctx: BenchContext, suite: EspTestSuite, backend: Backend): Benc
     const rx = new ChildSa(b, { backend });
     const inner = innerPacket(size);
     let dropped = 0;
-    const ops = opsPerSecond(() => {
-      const pkt = espEncap(tx, inner, 0);
+    const sendBuffer = new Uint8Array(2048); // the datapath's preallocated send buffer
+    const esp = (): void => {
+      const pkt = espEncap(tx, inner, 0, undefined, sendBuffer);
       if (typeof pkt === 'string' || typeof espDecap(rx, pkt, 0) === 'string') dropped++;
-    }, ctx.minMs, 64);
+    };
+    // Same bytes the ESP layer encrypts: inner + pad + trailer.
+    const n = size + ((4 - ((size + 2) % 4)) % 4) + 2;
+    const aead = suite.integId === 0;
+    const fns = aead ? [esp, bareAead(suite.name === 'chacha20poly1305' ? 'chacha20-poly1305' : `aes-${suite.keyLengthBits}-gcm`, suite.keyLengthBits / 8, backend, n)] : [esp];
+    const [ops = 0, bare] = bestRates(fns, ctx.minMs);
     if (dropped > 0) throw new Error(`bench: ${dropped} packets dropped (${suite.name} ${backend})`);
     const extra: Record<string, number> = { nsPerPacket: 1e9 / ops, gbitPerSec: (ops * size * 8) / 1e9 };
-    const encr = tx.outCipher;
-    if (suite.integId === 0) {
-      // Same bytes the ESP layer encrypts: inner + pad + trailer.
-      const n = size + ((4 - ((size + 2) % 4)) % 4) + 2;
-      const bare = opsPerSecond(bareAead(suite.name === 'chacha20poly1305' ? 'chacha20-poly1305' : `aes-${suite.keyLengthBits}-gcm`, suite.keyLengthBits / 8, backend, n), ctx.minMs, 64);
+    if (bare !== undefined) {
       extra['bareSealOpenNs'] = 1e9 / bare;
       extra['overheadVsBare'] = bare / ops;
     }
-    extra['icv'] = encr.icvLength;
     rows.push({
       suite: 'esp',
       name: `${suite.name} encap+decap ${size}B`,

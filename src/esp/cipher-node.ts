@@ -26,15 +26,19 @@ function nodeAead(spec: EspCipherSpec): EspCipher {
   const key: KeyObject = createSecretKey(spec.key);
   const nonce = new Uint8Array(12);
   nonce.set(spec.salt);
-  const aad12 = new Uint8Array(12);
+  // Scratch buffers owned by this SA direction: byte loops fill them without creating views.
+  const aad = new Uint8Array(spec.esn ? 12 : 8);
   const opts = { authTagLength: AEAD_ICV };
   const dataOff = ESP_HEADER_LENGTH + 8;
-  const aadFor = (pkt: Uint8Array, seqHi: number): Uint8Array => {
-    if (!spec.esn) return pkt.subarray(0, ESP_HEADER_LENGTH);
-    aad12.set(pkt.subarray(0, 4));
-    writeU32(aad12, 4, seqHi);
-    aad12.set(pkt.subarray(4, 8), 8);
-    return aad12;
+  const prepare = (pkt: Uint8Array, seqHi: number): void => {
+    for (let i = 0; i < 8; i++) nonce[4 + i] = pkt[ESP_HEADER_LENGTH + i] as number;
+    for (let i = 0; i < 4; i++) aad[i] = pkt[i] as number;
+    if (spec.esn) {
+      writeU32(aad, 4, seqHi);
+      for (let i = 0; i < 4; i++) aad[8 + i] = pkt[4 + i] as number;
+    } else {
+      for (let i = 4; i < 8; i++) aad[i] = pkt[i] as number;
+    }
   };
   return {
     backend: 'node',
@@ -45,10 +49,10 @@ function nodeAead(spec: EspCipherSpec): EspCipher {
       const hi = Math.floor(seq / TWO32);
       writeU32(pkt, ESP_HEADER_LENGTH, hi);
       writeU32(pkt, ESP_HEADER_LENGTH + 4, seq >>> 0);
-      nonce.set(pkt.subarray(ESP_HEADER_LENGTH, dataOff), 4);
+      prepare(pkt, hi);
       const end = pkt.length - AEAD_ICV;
       const c = createCipheriv(name, key, nonce, opts);
-      c.setAAD(aadFor(pkt, hi));
+      c.setAAD(aad);
       pkt.set(c.update(pkt.subarray(dataOff, end)), dataOff);
       c.final();
       pkt.set(c.getAuthTag(), end);
@@ -56,10 +60,10 @@ function nodeAead(spec: EspCipherSpec): EspCipher {
     open(pkt, seqHi) {
       const end = pkt.length - AEAD_ICV;
       if (end < dataOff) return undefined;
-      nonce.set(pkt.subarray(ESP_HEADER_LENGTH, dataOff), 4);
+      prepare(pkt, seqHi);
       const d = createDecipheriv(name, key, nonce, opts);
       d.setAuthTag(pkt.subarray(end));
-      d.setAAD(aadFor(pkt, seqHi));
+      d.setAAD(aad);
       const plaintext = d.update(pkt.subarray(dataOff, end));
       try {
         d.final();

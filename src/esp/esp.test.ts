@@ -195,6 +195,19 @@ describe('ESP payload checks', () => {
     }
   });
 
+  it('writes into a caller-provided send buffer, refusing one that is too small', () => {
+    const { a, b } = saPair(cbc);
+    const tx = new ChildSa(a);
+    const rx = new ChildSa(b);
+    const out = new Uint8Array(2048).fill(0xee);
+    const inner = v4(100);
+    const pkt = ok(espEncap(tx, inner, 0, undefined, out));
+    expect(pkt.buffer).toBe(out.buffer);
+    expect(pkt.byteOffset).toBe(0);
+    expect(ok(espDecap(rx, pkt, 0))).toEqual(inner);
+    expect(espEncap(tx, inner, 0, undefined, new Uint8Array(100))).toBe(EspDrop.OVERSIZE);
+  });
+
   it('tunnel mode: non-IP payloads are refused both ways', () => {
     const { a, b } = saPair(gcm);
     const tx = new ChildSa(a);

@@ -30,10 +30,14 @@ function allocPacket(length: number): Uint8Array {
 /**
  * Protect `payload` on `sa`. In tunnel mode (and whenever `nextHeader` is omitted) `payload` must
  * be an IPv4 or IPv6 packet; in transport mode `nextHeader` may name another protocol (GRE 47, …).
- * `now` (ms, caller's clock) is recorded for keepalive scheduling. Returns the ESP packet, a fresh
- * buffer the caller owns, or an {@link EspDrop} reason (counted on `sa`).
+ * `now` (ms, caller's clock) is recorded for keepalive scheduling.
+ *
+ * Returns the ESP packet or an {@link EspDrop} reason (counted on `sa`). The packet is written
+ * into `out` when given (a preallocated send buffer: the result is a view of its start, valid
+ * until the caller reuses `out`; too small a buffer is an `oversize` drop), else into a fresh
+ * buffer the caller owns.
  */
-export function espEncap(sa: ChildSa, payload: Uint8Array, now: number, nextHeader?: number): Uint8Array | EspDrop {
+export function espEncap(sa: ChildSa, payload: Uint8Array, now: number, nextHeader?: number, out?: Uint8Array): Uint8Array | EspDrop {
   if (sa.expired) return sa.drop(EspDrop.EXPIRED);
   let nh = nextHeader ?? ipNextHeader(payload);
   const ip = nh === IpProto.IPV4 || nh === IpProto.IPV6;
@@ -60,10 +64,10 @@ export function espEncap(sa: ChildSa, payload: Uint8Array, now: number, nextHead
   const padLength = espPadLength(plainLength, c.blockSize);
   const dataOff = ESP_HEADER_LENGTH + c.ivLength;
   const total = dataOff + plainLength + padLength + ESP_TRAILER_LENGTH + c.icvLength;
-  if (total > (sa.options.maxPacket ?? MAX_UDP_PAYLOAD)) return sa.drop(EspDrop.OVERSIZE);
+  if (total > (sa.options.maxPacket ?? MAX_UDP_PAYLOAD) || (out !== undefined && out.length < total)) return sa.drop(EspDrop.OVERSIZE);
   const seq = ++sa.seqOut;
   if (seq >= sa.seqSoft) sa.rekeyNeeded = true;
-  const pkt = allocPacket(total);
+  const pkt = out === undefined ? allocPacket(total) : out.subarray(0, total);
   encodeEspHeader(pkt, sa.params.spiOut, seq >>> 0);
   if (head > 0) encodeIpcompHeader(pkt, dataOff, ipcompNh, ipcomp?.cpiOut ?? 0);
   pkt.set(body, dataOff + head);
