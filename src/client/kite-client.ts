@@ -36,6 +36,7 @@ export interface KiteClientEvents {
   established: [info: { spiI: string; spiR: string; natLocal: boolean; natRemote: boolean }];
   childUp: [child: InstalledChildSa, config: ConfigReply | undefined];
   childDown: [spiIn: number, spiOut: number, byPeer: boolean];
+  childRekeyed: [oldSpiIn: number, child: InstalledChildSa];
   pathChanged: [local: Endpoint, remote: Endpoint];
   dead: [reason: string];
   closed: [byPeer: boolean];
@@ -149,6 +150,7 @@ export class KiteClient {
       case 'established': return this.emit('established', { spiI: e.spiI, spiR: e.spiR, natLocal: e.natLocal, natRemote: e.natRemote });
       case 'childUp': return this.emit('childUp', e.child, e.config);
       case 'childDown': return this.emit('childDown', e.spiIn, e.spiOut, e.byPeer);
+      case 'childRekeyed': return this.emit('childRekeyed', e.oldSpiIn, e.child);
       case 'pathChanged': return this.emit('pathChanged', e.local, e.remote);
       case 'dead': return this.emit('dead', e.reason);
       case 'closed': return this.emit('closed', e.byPeer);
@@ -161,6 +163,12 @@ export class KiteClient {
   checkLiveness(): void {
     const core = this.core;
     if (core !== undefined) this.run(core.checkLiveness(this.clock.now()));
+  }
+
+  /** Rekey a CHILD_SA now (make-before-break); `childRekeyed` follows. */
+  rekeyChild(spiIn: number): void {
+    const core = this.core;
+    if (core !== undefined) this.run(core.rekeyChild(spiIn, this.clock.now()));
   }
 
   /** Send a UDP-encapsulated ESP packet to the gateway (NAT-T socket). */

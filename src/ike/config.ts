@@ -91,6 +91,9 @@ export interface InitiatorConfig {
   readonly dpdDelayMs: number;
   /** NAT-T keepalive interval when behind NAT (0: off). */
   readonly keepaliveMs: number;
+  /** Rekey CHILD_SAs this long after creation (0: never), minus up to `rekeyJitterMs`. */
+  readonly childRekeyMs: number;
+  readonly rekeyJitterMs: number;
   /** How long `close()` waits for the Delete response. */
   readonly closeTimeoutMs: number;
   /** How long an unauthenticated error notify (IKE_SA_INIT) may stand before it ends the attempt. */
@@ -112,6 +115,8 @@ export const INITIATOR_DEFAULTS = {
   dpdDelayMs: 30_000,
   keepaliveMs: 20_000,
   closeTimeoutMs: 5000,
+  childRekeyMs: 3_600_000,
+  rekeyJitterMs: 360_000,
   unauthenticatedErrorWaitMs: 5000,
   wallClock: Date.now,
 } as const;

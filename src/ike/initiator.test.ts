@@ -29,8 +29,8 @@ describe('initiator against the test responder', () => {
     const rc = h.responder.child!;
     expect(c.params.spiIn).toBe(rc.spiI);
     expect(c.params.spiOut).toBe(rc.spiR);
-    expect(Buffer.from(c.params.encrKeyOut)).toEqual(Buffer.from(rc.keys.encrI));
-    expect(Buffer.from(c.params.encrKeyIn)).toEqual(Buffer.from(rc.keys.encrR));
+    expect(Buffer.from(c.params.encrKeyOut)).toEqual(Buffer.from(rc.encrToR));
+    expect(Buffer.from(c.params.encrKeyIn)).toEqual(Buffer.from(rc.encrToI));
     expect(c.params.encrId).toBe(EncrId.ENCR_AES_GCM_16);
     expect(c.params.mode).toBe('tunnel');
     expect(c.tsLocal).toHaveLength(1);

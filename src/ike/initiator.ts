@@ -5,7 +5,7 @@
  * cache, fragments) with the tasks of each exchange; all shared state lives in the {@link IkeSa}.
  */
 import { randomBytes } from 'node:crypto';
-import { ExchangeType, NotifyType, PayloadType } from '../iana/ikev2.js';
+import { ExchangeType } from '../iana/ikev2.js';
 import { toHex } from '../util/bytes.js';
 import { decodeHeader } from '../wire/header.js';
 import { decodeMessage } from '../wire/message.js';
@@ -20,7 +20,10 @@ import { ChildCreateTask } from './tasks/child-create.js';
 import { IkeAuthTask } from './tasks/ike-auth.js';
 import { IkeConfigTask } from './tasks/ike-config.js';
 import { IkeInitTask } from './tasks/ike-init.js';
-import { ChildDeleteTask, DpdTask, IkeDeleteTask, informationalResponse, readInformational } from './tasks/informational.js';
+import { ChildDeleteTask, DpdTask, IkeDeleteTask } from './tasks/informational.js';
+import { ChildRekeyTask } from './tasks/child-rekey.js';
+import { ChildTable } from './children.js';
+import { handlePeerRequest } from './peer-requests.js';
 import type { Exchange, TaskContext } from './tasks/task.js';
 import type { KiteError } from '../errors.js';
 import type { Action, ConfigReply, Endpoint, IkeEvent, InstalledChildSa, LogLevel } from './types.js';
@@ -47,7 +50,7 @@ export class Initiator {
   readonly sa: IkeSa;
   private readonly tm: TaskManager;
   private out: Action[] = [];
-  private readonly children = new Map<number, InstalledChildSa>();
+  private readonly children: ChildTable;
   private configReply: ConfigReply | undefined;
   private closeDeadline = Infinity;
   private peerClosing = false;
@@ -59,6 +62,7 @@ export class Initiator {
     // Talking to a NAT-T port from the start (like charon-cmd): use our NAT-T socket and the marker.
     const local = this.config.remote.port !== 500 ? { ...this.config.local, port: this.nattPort } : { ...this.config.local };
     this.sa = new IkeSa(true, this.random(8), local, { ...this.config.remote });
+    this.children = new ChildTable(this.config, (a) => this.out.push(a), (n) => this.random(n));
     this.tm = new TaskManager({
       sa: this.sa,
       retransmit: this.config.retransmit,
@@ -142,23 +146,14 @@ export class Initiator {
     this.event({ type: 'established', spiI: toHex(sa.spiI), spiR: toHex(sa.spiR), natLocal: sa.natLocal, natRemote: sa.natRemote });
     const c = child.child;
     if (c === undefined) return;
-    this.children.set(c.params.spiIn, c);
-    this.out.push({ type: 'install-child', child: c });
+    this.children.add(c, ctx.now);
     this.event({ type: 'childUp', child: c, ...(config.reply === undefined ? {} : { config: config.reply }) });
     ctx.log(2, `CHILD_SA ${c.params.spiIn.toString(16)}_i ${c.params.spiOut.toString(16)}_o up`);
   }
 
-  private removeChildren(byPeer: boolean): void {
-    for (const c of this.children.values()) {
-      this.out.push({ type: 'remove-child', spiIn: c.params.spiIn, spiOut: c.params.spiOut });
-      this.event({ type: 'childDown', spiIn: c.params.spiIn, spiOut: c.params.spiOut, byPeer });
-    }
-    this.children.clear();
-  }
-
   private finish(state: 'closed' | 'failed', event: IkeEvent, byPeer: boolean): void {
     if (this.sa.state === 'closed' || this.sa.state === 'failed') return;
-    this.removeChildren(byPeer);
+    this.children.clear(byPeer);
     this.sa.state = state;
     this.tm.clear();
     this.closeDeadline = Infinity;
@@ -191,27 +186,9 @@ export class Initiator {
   }
 
   private respond(exchangeType: number, payloads: readonly Payload[], now: number): Payload[] {
-    const ctx = this.context(now);
-    if (exchangeType !== ExchangeType.INFORMATIONAL) {
-      ctx.log(1, `refusing peer ${exchangeType === ExchangeType.CREATE_CHILD_SA ? 'CREATE_CHILD_SA' : `exchange ${exchangeType}`}`);
-      return [{ type: PayloadType.NOTIFY, critical: false, protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.NO_ADDITIONAL_SAS, data: new Uint8Array(0) }];
-    }
-    const req = readInformational(payloads);
-    if (req.deleteIke) {
-      this.peerClosing = true;
-      return [];
-    }
-    const deletedIn: number[] = [];
-    for (const spiOut of req.deleteChildOut) {
-      for (const c of this.children.values()) {
-        if (c.params.spiOut !== spiOut) continue;
-        this.children.delete(c.params.spiIn);
-        deletedIn.push(c.params.spiIn);
-        this.out.push({ type: 'remove-child', spiIn: c.params.spiIn, spiOut });
-        this.event({ type: 'childDown', spiIn: c.params.spiIn, spiOut, byPeer: true });
-      }
-    }
-    return informationalResponse(ctx, req, deletedIn);
+    const r = handlePeerRequest(this.context(now), exchangeType, payloads, this.children);
+    if (r.deleteIke) this.peerClosing = true;
+    return r.response;
   }
 
   /** Feed one datagram (without the non-ESP marker) received on `path`. */
@@ -270,6 +247,7 @@ export class Initiator {
       if (c.dpdDelayMs > 0 && !this.tm.busy && this.tm.queued === 0 && now - sa.lastInbound >= c.dpdDelayMs) {
         this.tm.enqueue({ exchangeType: ExchangeType.INFORMATIONAL, tasks: [new DpdTask()], critical: false }, now);
       }
+      for (const child of this.children.due(now)) this.startChildRekey(child, now);
       if (sa.natLocal && c.keepaliveMs > 0 && now - sa.lastOutbound >= c.keepaliveMs) {
         this.out.push({ type: 'send', data: Uint8Array.of(0xff), local: { ...sa.local }, remote: { ...sa.remote }, marker: false });
         sa.lastOutbound = now;
@@ -285,6 +263,7 @@ export class Initiator {
     if (sa.state === 'established') {
       if (this.config.dpdDelayMs > 0 && !this.tm.busy) t = Math.min(t, sa.lastInbound + this.config.dpdDelayMs);
       if (sa.natLocal && this.config.keepaliveMs > 0) t = Math.min(t, sa.lastOutbound + this.config.keepaliveMs);
+      t = Math.min(t, this.children.nextRekey());
     }
     return t;
   }
@@ -305,20 +284,38 @@ export class Initiator {
 
   /** Delete one CHILD_SA (by its inbound SPI). */
   deleteChild(spiIn: number, now: number): Action[] {
-    const c = this.children.get(spiIn);
-    if (c !== undefined && this.sa.state === 'established') {
-      this.tm.enqueue({
-        exchangeType: ExchangeType.INFORMATIONAL,
-        tasks: [new ChildDeleteTask([spiIn])],
-        critical: false,
-        onComplete: () => {
-          if (!this.children.delete(spiIn)) return;
-          this.out.push({ type: 'remove-child', spiIn, spiOut: c.params.spiOut });
-          this.event({ type: 'childDown', spiIn, spiOut: c.params.spiOut, byPeer: false });
-        },
-      }, now);
-    }
+    if (this.children.get(spiIn) !== undefined && this.sa.state === 'established') this.queueChildDelete(spiIn, now);
     return this.flush();
+  }
+
+  private queueChildDelete(spiIn: number, now: number): void {
+    this.tm.enqueue({
+      exchangeType: ExchangeType.INFORMATIONAL,
+      tasks: [new ChildDeleteTask([spiIn])],
+      critical: false,
+      onComplete: () => { this.children.remove(spiIn, false); },
+    }, now);
+  }
+
+  /** Rekey one CHILD_SA now (make-before-break; also runs by itself at the soft lifetime). */
+  rekeyChild(spiIn: number, now: number): Action[] {
+    const c = this.children.get(spiIn);
+    if (c !== undefined && this.sa.state === 'established') this.startChildRekey(c, now);
+    return this.flush();
+  }
+
+  private startChildRekey(old: InstalledChildSa, now: number): void {
+    const task = new ChildRekeyTask(old);
+    this.children.rekeyStarted(old.params.spiIn, task);
+    this.tm.enqueue({
+      exchangeType: ExchangeType.CREATE_CHILD_SA,
+      tasks: [task],
+      critical: false,
+      onComplete: (ctx) => {
+        for (const spi of this.children.rekeyDone(task, ctx.now).deleteSpisIn) this.queueChildDelete(spi, ctx.now);
+      },
+      onFailed: (ctx) => this.children.rekeyAborted(old.params.spiIn, ctx.now),
+    }, now);
   }
 
   /** A liveness check now (also runs by itself after `dpdDelayMs` of silence). */
@@ -341,7 +338,7 @@ export class Initiator {
       natRemote: sa.natRemote,
       peerFragmentation: sa.peer.fragmentation,
       peerMobike: sa.peer.mobike,
-      children: [...this.children.values()],
+      children: this.children.list(),
       config: this.configReply,
     };
   }

@@ -143,7 +143,9 @@ export class TaskManager {
       }
       this.active = undefined;
       for (const t of a.exchange.tasks) t.abort?.(ctx);
+      a.exchange.onFailed?.(ctx);
       this.host.failed(a.exchange, asFailure(e), false, now);
+      this.initiate(now);
       return true;
     }
     this.active = undefined;
@@ -194,6 +196,7 @@ export class TaskManager {
       this.active = undefined;
       const ctx = this.host.context(now);
       for (const t of a.exchange.tasks) t.abort?.(ctx);
+      a.exchange.onFailed?.(ctx);
       const err = a.unauthError?.error.error ?? new IkeFailure('TIMEOUT', `no response to ${a.exchange.tasks.map((t) => t.name).join('+')} after ${r.tries} retransmissions`, 'check that the gateway is reachable on UDP 500/4500 and that charon/iked is running');
       this.host.failed(a.exchange, err, true, now);
       return;

@@ -68,6 +68,7 @@ export type IkeEvent =
   | { readonly type: 'established'; readonly spiI: string; readonly spiR: string; readonly natLocal: boolean; readonly natRemote: boolean }
   | { readonly type: 'childUp'; readonly child: InstalledChildSa; readonly config?: ConfigReply }
   | { readonly type: 'childDown'; readonly spiIn: number; readonly spiOut: number; readonly byPeer: boolean }
+  | { readonly type: 'childRekeyed'; readonly oldSpiIn: number; readonly child: InstalledChildSa }
   | { readonly type: 'pathChanged'; readonly local: Endpoint; readonly remote: Endpoint }
   | { readonly type: 'failed'; readonly error: KiteError }
   | { readonly type: 'dead'; readonly reason: string }

@@ -43,6 +43,8 @@ export interface Exchange {
   readonly onComplete?: (ctx: TaskContext) => void;
   /** Failure of this exchange ends the IKE SA (true for IKE_SA_INIT, IKE_AUTH, Delete). */
   readonly critical: boolean;
+  /** Runs when the exchange failed or timed out (before the failure is reported). */
+  readonly onFailed?: (ctx: TaskContext) => void;
 }
 
 /** Why an IKE SA or an exchange failed; `fix` is the likely remedy for the user. */

@@ -6,9 +6,6 @@
  */
 import { randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import { createKeyExchange } from '../../crypto/ke.js';
-import { deriveChildKeys, type ChildKeys } from '../../crypto/keymat.js';
-import { encrInfo, encrKeyMaterialLength } from '../../crypto/sk-cipher.js';
-import { integInfo } from '../../crypto/integ.js';
 import { defaultSchemeFor, sign, signedOctets, verify } from '../../crypto/sign.js';
 import { AuthMethod, CertEncoding, CfgAttr, CfgType, ExchangeType, NotifyType, PayloadType, ProtocolId, TransformType } from '../../iana/ikev2.js';
 import { bytesEqual } from '../../util/bytes.js';
@@ -23,7 +20,10 @@ import { ipToBytes } from '../addr.js';
 import type { IkeIdentity } from '../config.js';
 import { FragmentReassembler } from '../fragment.js';
 import { IkeSa } from '../ike-sa.js';
-import { ikeAlgorithms, espAlgorithms } from '../negotiate.js';
+import { ikeAlgorithms } from '../negotiate.js';
+import { answerRekey, completeRekey, makeChild, pickFirst, rekeyRequest, type PendingRekey, type ResponderChild } from './responder-child.testkit.js';
+
+export type { ResponderChild } from './responder-child.testkit.js';
 import { headerFor, protect, unprotect } from '../protect.js';
 import { idPayloadBody } from '../tasks/ike-auth.js';
 import { natdHash } from '../tasks/ike-natd.js';
@@ -46,21 +46,15 @@ export interface TestResponderOptions {
   readonly pool?: readonly string[];
   readonly dns?: readonly string[];
   /** Answer with this error notify in IKE_SA_INIT, IKE_AUTH, or inside IKE_AUTH for the CHILD_SA. */
-  readonly error?: { readonly where: 'init' | 'auth' | 'child'; readonly notifyType: number; readonly data?: Uint8Array };
+  readonly error?: { readonly where: 'init' | 'auth' | 'child' | 'rekey'; readonly notifyType: number; readonly data?: Uint8Array };
+  /** Fill the nonces of CHILD_SA rekeys with this octet (collision tests). */
+  readonly rekeyNonceFill?: number;
   /** Corrupt our AUTH signature. */
   readonly badAuth?: boolean;
   /** TSr to answer with (default: the initiator's). */
   readonly tsr?: readonly TrafficSelector[];
   /** Pretend the initiator is behind a NAT (NAT_DETECTION_DESTINATION_IP will not match). */
   readonly natInitiator?: boolean;
-}
-
-/** The responder's view of the CHILD_SA it created. */
-export interface ResponderChild {
-  readonly spiI: number;
-  readonly spiR: number;
-  readonly keys: ChildKeys;
-  readonly ipcompCpi?: number;
 }
 
 const notify = (notifyType: number, data: Uint8Array = new Uint8Array(0)): NotifyPayload =>
@@ -72,6 +66,11 @@ const u32 = (b: Uint8Array): number => (((b[0] as number) << 24) | ((b[1] as num
 export class TestResponder {
   sa: IkeSa | undefined;
   child: ResponderChild | undefined;
+  /** Every CHILD_SA it created, oldest first (deleted ones removed). */
+  children: ResponderChild[] = [];
+  /** Responses the initiator sent to our requests (decrypted). */
+  readonly responses: { exchangeType: number; payloads: readonly Payload[] }[] = [];
+  private pendingRekey: PendingRekey | undefined;
   closed = false;
   /** Requests received per exchange type (duplicates included). */
   readonly received: number[] = [];
@@ -95,7 +94,10 @@ export class TestResponder {
     if (sa === undefined || !bytesEqual(h.spiR, sa.spiR)) return [];
     if (h.response) {
       const r = unprotect(sa, buf, this.reassembler, now);
-      if (r.state === 'complete') sa.nextRequestId = h.messageId + 1;
+      if (r.state !== 'complete' || h.messageId !== sa.nextRequestId) return [];
+      sa.nextRequestId = h.messageId + 1;
+      this.responses.push({ exchangeType: h.exchangeType, payloads: r.payloads });
+      if (h.exchangeType === ExchangeType.CREATE_CHILD_SA && this.pendingRekey !== undefined) this.addChild(completeRekey(sa, this.pendingRekey, r.payloads));
       return [];
     }
     if (this.cached !== undefined && h.messageId === this.cached.messageId) return this.cached.packets;
@@ -103,7 +105,9 @@ export class TestResponder {
     const r = unprotect(sa, buf, this.reassembler, now);
     if (r.state !== 'complete') return [];
     this.requests.push({ exchangeType: h.exchangeType, payloads: r.payloads });
-    const payloads = h.exchangeType === ExchangeType.IKE_AUTH ? this.auth(r.payloads) : this.informational(r.payloads);
+    const payloads = h.exchangeType === ExchangeType.IKE_AUTH ? this.auth(r.payloads)
+      : h.exchangeType === ExchangeType.CREATE_CHILD_SA ? this.rekeyAnswer(sa, r.payloads)
+      : this.informational(r.payloads);
     const packets = protect(sa, { exchangeType: h.exchangeType, response: true, messageId: h.messageId, payloads, ...(this.peerFragmentation ? { fragmentSize: this.o.fragmentSize ?? 1228 } : {}) });
     this.cached = { messageId: h.messageId, packets };
     sa.nextPeerRequestId = h.messageId + 1;
@@ -219,26 +223,36 @@ export class TestResponder {
     return verify({ method: auth.method, authData: auth.data, publicKey, octets });
   }
 
+  private addChild(c: ResponderChild | undefined): void {
+    if (c === undefined) return;
+    this.children.push(c);
+    this.child = c;
+  }
+
+  private rekeyAnswer(sa: IkeSa, req: readonly Payload[]): Payload[] {
+    if (this.o.error?.where === 'rekey') return [notify(this.o.error.notifyType)];
+    const r = answerRekey(sa, req, this.children, this.o.rekeyNonceFill);
+    this.addChild(r.child);
+    return r.payloads;
+  }
+
   private createChild(sa: IkeSa, req: readonly Payload[]): Payload[] {
     const saP = findPayload(req, PayloadType.SA);
     const tsi = findPayload(req, PayloadType.TSi);
     const tsr = findPayload(req, PayloadType.TSr);
     const first = saP?.proposals[0];
     if (first === undefined || tsi === undefined || tsr === undefined) return [notify(NotifyType.NO_PROPOSAL_CHOSEN)];
-    const chosen: Proposal = { ...first, transforms: first.transforms.filter((t, i, all) => all.findIndex((x) => x.type === t.type) === i), spi: new Uint8Array(randomBytes(4)) };
-    const alg = espAlgorithms(chosen);
-    const encr = encrInfo(alg.encrId);
-    const integLen = alg.integId === 0 ? 0 : integInfo(alg.integId)?.keyLength ?? 0;
-    const keys = deriveChildKeys(sa.prf!, sa.keys!.skD, { nonceI: sa.nonceI, nonceR: sa.nonceR }, { encrKeyLength: encrKeyMaterialLength(encr!, alg.keyLengthBits), integKeyLength: integLen });
-    this.child = { spiI: u32(first.spi), spiR: u32(chosen.spi), keys };
+    const chosen = pickFirst(first);
     const vip = this.o.pool?.[0];
     const tsiOut = vip === undefined ? tsi.selectors : [{ tsType: 7, ipProtocol: 0, startPort: 0, endPort: 65535, startAddress: ipToBytes(vip), endAddress: ipToBytes(vip) }];
+    const tsrOut = this.o.tsr ?? tsr.selectors;
+    this.addChild(makeChild(sa, chosen, u32(first.spi), u32(chosen.spi), { ni: sa.nonceI, nr: sa.nonceR }, false, { tsi: tsiOut, tsr: tsrOut }));
     const out: Payload[] = [];
     const ipcomp = findNotifies(req, NotifyType.IPCOMP_SUPPORTED)[0];
     if (ipcomp !== undefined) out.push(notify(NotifyType.IPCOMP_SUPPORTED, Uint8Array.of(0x12, 0x34, 2)));
     out.push({ type: PayloadType.SA, critical: false, proposals: [chosen] });
     out.push({ type: PayloadType.TSi, critical: false, selectors: tsiOut });
-    out.push({ type: PayloadType.TSr, critical: false, selectors: this.o.tsr ?? tsr.selectors });
+    out.push({ type: PayloadType.TSr, critical: false, selectors: tsrOut });
     return out;
   }
 
@@ -249,25 +263,37 @@ export class TestResponder {
       return [];
     }
     const esp = deletes.find((d) => d.protocolId === ProtocolId.ESP);
-    if (esp !== undefined && this.child !== undefined) {
-      const spi = this.child.spiR;
-      this.child = undefined;
-      return [{ type: PayloadType.DELETE, critical: false, protocolId: ProtocolId.ESP, spiSize: 4, spis: [Uint8Array.of(spi >>> 24, (spi >>> 16) & 0xff, (spi >>> 8) & 0xff, spi & 0xff)] }];
+    if (esp !== undefined) {
+      const gone = this.children.filter((c) => esp.spis.some((s) => u32(s) === c.spiI));
+      this.children = this.children.filter((c) => !gone.includes(c));
+      this.child = this.children.at(-1);
+      return [{ type: PayloadType.DELETE, critical: false, protocolId: ProtocolId.ESP, spiSize: 4, spis: gone.map((c) => Uint8Array.of(c.spiR >>> 24, (c.spiR >>> 16) & 0xff, (c.spiR >>> 8) & 0xff, c.spiR & 0xff)) }];
     }
     return [];
   }
 
-  /** Build a request of ours: 'dpd' (empty), 'natd' (strongSwan MOBIKE style), 'delete-ike', 'delete-child'. */
-  request(kind: 'dpd' | 'natd' | 'delete-ike' | 'delete-child'): Uint8Array[] {
+  /**
+   * Build a request of ours: 'dpd' (empty), 'natd' (strongSwan MOBIKE style), 'delete-ike',
+   * 'delete-child' (of `child`, default the latest), 'rekey-child' (of `child`; PFS with `group`).
+   */
+  request(kind: 'dpd' | 'natd' | 'delete-ike' | 'delete-child' | 'rekey-child', child = this.child, group?: number): Uint8Array[] {
     const sa = this.sa as IkeSa;
     let payloads: Payload[] = [];
+    const exchangeType = kind === 'rekey-child' ? ExchangeType.CREATE_CHILD_SA : ExchangeType.INFORMATIONAL;
+    if (kind === 'rekey-child' && child !== undefined) {
+      const r = rekeyRequest(child, group, this.o.rekeyNonceFill);
+      payloads = r.payloads;
+      this.pendingRekey = r.pending;
+    }
     if (kind === 'natd') payloads = [notify(NotifyType.NAT_DETECTION_SOURCE_IP, natdHash(sa.spiI, sa.spiR, sa.local)), notify(NotifyType.NAT_DETECTION_DESTINATION_IP, natdHash(sa.spiI, sa.spiR, sa.remote))];
     if (kind === 'delete-ike') payloads = [{ type: PayloadType.DELETE, critical: false, protocolId: ProtocolId.IKE, spiSize: 0, spis: [] }];
-    if (kind === 'delete-child' && this.child !== undefined) {
-      const s = this.child.spiR;
+    if (kind === 'delete-child' && child !== undefined) {
+      this.children = this.children.filter((c) => c !== child);
+      this.child = this.children.at(-1);
+      const s = child.spiR;
       payloads = [{ type: PayloadType.DELETE, critical: false, protocolId: ProtocolId.ESP, spiSize: 4, spis: [Uint8Array.of(s >>> 24, (s >>> 16) & 0xff, (s >>> 8) & 0xff, s & 0xff)] }];
     }
-    return protect(sa, { exchangeType: ExchangeType.INFORMATIONAL, response: false, messageId: sa.nextRequestId, payloads });
+    return protect(sa, { exchangeType, response: false, messageId: sa.nextRequestId, payloads });
   }
 
   /** The header this responder would put on a message (for crafting malformed ones). */

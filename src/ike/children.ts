@@ -1,0 +1,145 @@
+/**
+ * The CHILD_SAs of one IKE SA: who is installed, when each is due for rekeying (soft lifetime
+ * minus jitter), which rekeys are in flight, and the §2.8.1 collision bookkeeping. It turns
+ * decisions into actions (install, remove, events) through `emit`; it never sends.
+ */
+import type { InitiatorConfig } from './config.js';
+import { lowestNonce, type ChildRekeyTask } from './tasks/child-rekey.js';
+import type { Action, InstalledChildSa } from './types.js';
+
+interface Entry {
+  readonly child: InstalledChildSa;
+  rekeyAt: number;
+  /** Our rekey task of this SA, while in flight. */
+  rekeying?: ChildRekeyTask;
+  /** Nonces of the peer's rekey of this SA, when it crossed ours. */
+  peerNonces?: readonly Uint8Array[];
+  /** Replaced by a rekey: kept for inbound traffic until deleted. */
+  replaced: boolean;
+}
+
+/** What to do after our rekey completed. */
+export interface RekeyDecision {
+  /** Inbound SPIs of CHILD_SAs we must now delete (the old one, or our redundant new one). */
+  readonly deleteSpisIn: readonly number[];
+}
+
+/** The CHILD_SA table. */
+export class ChildTable {
+  private readonly entries = new Map<number, Entry>();
+
+  constructor(
+    private readonly config: InitiatorConfig,
+    private readonly emit: (a: Action) => void,
+    private readonly random: (n: number) => Uint8Array,
+  ) {}
+
+  private rekeyTime(now: number): number {
+    const { childRekeyMs, rekeyJitterMs } = this.config;
+    if (childRekeyMs <= 0) return Infinity;
+    const r = this.random(4);
+    const u = (((r[0] as number) << 16) | ((r[1] as number) << 8) | (r[2] as number)) / 0x1000000;
+    return now + childRekeyMs - Math.floor(u * rekeyJitterMs);
+  }
+
+  /** Install a new CHILD_SA. */
+  add(child: InstalledChildSa, now: number): void {
+    this.entries.set(child.params.spiIn, { child, rekeyAt: this.rekeyTime(now), replaced: false });
+    this.emit({ type: 'install-child', child });
+  }
+
+  /** Live (not replaced) CHILD_SAs. */
+  list(): InstalledChildSa[] {
+    return [...this.entries.values()].filter((e) => !e.replaced).map((e) => e.child);
+  }
+
+  /** By our inbound SPI. */
+  get(spiIn: number): InstalledChildSa | undefined {
+    return this.entries.get(spiIn)?.child;
+  }
+
+  /** By the peer's inbound (our outbound) SPI. */
+  findByOutboundSpi(spiOut: number): InstalledChildSa | undefined {
+    for (const e of this.entries.values()) if (e.child.params.spiOut === spiOut) return e.child;
+    return undefined;
+  }
+
+  /** Remove one CHILD_SA; `childDown` is emitted unless it had been replaced by a rekey. */
+  remove(spiIn: number, byPeer: boolean): boolean {
+    const e = this.entries.get(spiIn);
+    if (e === undefined) return false;
+    this.entries.delete(spiIn);
+    this.emit({ type: 'remove-child', spiIn, spiOut: e.child.params.spiOut });
+    if (!e.replaced) this.emit({ type: 'event', event: { type: 'childDown', spiIn, spiOut: e.child.params.spiOut, byPeer } });
+    return true;
+  }
+
+  /** Remove all. */
+  clear(byPeer: boolean): void {
+    for (const spiIn of [...this.entries.keys()]) this.remove(spiIn, byPeer);
+  }
+
+  /** CHILD_SAs due for rekeying at `now` (not already being rekeyed or replaced). */
+  due(now: number): InstalledChildSa[] {
+    return [...this.entries.values()].filter((e) => !e.replaced && e.rekeying === undefined && now >= e.rekeyAt).map((e) => e.child);
+  }
+
+  /** Earliest rekey time. */
+  nextRekey(): number {
+    let t = Infinity;
+    for (const e of this.entries.values()) if (!e.replaced && e.rekeying === undefined) t = Math.min(t, e.rekeyAt);
+    return t;
+  }
+
+  /** Our rekey task for `spiIn` started. */
+  rekeyStarted(spiIn: number, task: ChildRekeyTask): void {
+    const e = this.entries.get(spiIn);
+    if (e !== undefined) e.rekeying = task;
+  }
+
+  /** Our rekey failed or was dropped: try again at the next rekey time. */
+  rekeyAborted(spiIn: number, now: number): void {
+    const e = this.entries.get(spiIn);
+    if (e === undefined) return;
+    delete e.rekeying;
+    e.rekeyAt = this.rekeyTime(now);
+  }
+
+  /** The peer rekeyed `old` into `child` (make-before-break: the old one stays until its Delete). */
+  peerRekeyed(old: InstalledChildSa, child: InstalledChildSa, nonces: readonly Uint8Array[], now: number): void {
+    const e = this.entries.get(old.params.spiIn);
+    if (e !== undefined) {
+      e.replaced = e.rekeying === undefined;
+      if (e.rekeying !== undefined) e.peerNonces = nonces;
+    }
+    this.add(child, now);
+    this.emit({ type: 'event', event: { type: 'childRekeyed', oldSpiIn: old.params.spiIn, child } });
+  }
+
+  /**
+   * Our rekey of `task.old` completed: install the new pair and decide what to delete. Without a
+   * collision, the old SA. With one (§2.8.1): if our exchange holds the lowest of the four nonces
+   * our new SA is redundant and we delete it (the peer deletes the old one); else we delete the old.
+   */
+  rekeyDone(task: ChildRekeyTask, now: number): RekeyDecision {
+    const child = task.child;
+    const e = this.entries.get(task.old.params.spiIn);
+    if (child === undefined) return { deleteSpisIn: [] };
+    this.add(child, now);
+    const peer = e?.peerNonces;
+    if (e !== undefined) {
+      delete e.rekeying;
+      e.replaced = true;
+    }
+    if (peer !== undefined) {
+      const lowest = lowestNonce([...task.nonces, ...peer]);
+      if (lowest !== undefined && task.nonces.includes(lowest)) {
+        const ours = this.entries.get(child.params.spiIn);
+        if (ours !== undefined) ours.replaced = true;
+        return { deleteSpisIn: [child.params.spiIn] };
+      }
+    }
+    this.emit({ type: 'event', event: { type: 'childRekeyed', oldSpiIn: task.old.params.spiIn, child } });
+    return { deleteSpisIn: e === undefined ? [] : [task.old.params.spiIn] };
+  }
+}

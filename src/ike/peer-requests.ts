@@ -1,0 +1,43 @@
+/**
+ * Answers to the peer's requests on an established IKE SA: INFORMATIONAL (liveness, NAT-D checks,
+ * Deletes of CHILD_SAs or of the IKE SA) and CREATE_CHILD_SA (CHILD_SA rekey; new CHILD_SAs and
+ * IKE SA rekeys are refused with NO_ADDITIONAL_SAS).
+ */
+import { ExchangeType, NotifyType, PayloadType } from '../iana/ikev2.js';
+import type { Payload } from '../wire/payload.js';
+import type { ChildTable } from './children.js';
+import { respondCreateChild } from './tasks/child-rekey.js';
+import { informationalResponse, readInformational } from './tasks/informational.js';
+import type { TaskContext } from './tasks/task.js';
+
+/** Response payloads, and whether the peer deleted the IKE SA. */
+export interface PeerRequestResult {
+  readonly response: Payload[];
+  readonly deleteIke: boolean;
+}
+
+/** Handle one authenticated peer request. */
+export function handlePeerRequest(ctx: TaskContext, exchangeType: number, payloads: readonly Payload[], children: ChildTable): PeerRequestResult {
+  if (exchangeType === ExchangeType.CREATE_CHILD_SA) {
+    const r = respondCreateChild(ctx, payloads, (spi) => children.findByOutboundSpi(spi));
+    if (r.rekeyed !== undefined) {
+      children.peerRekeyed(r.rekeyed.old, r.rekeyed.child, r.rekeyed.nonces, ctx.now);
+      ctx.log(2, `peer rekeyed CHILD_SA ${r.rekeyed.old.params.spiIn.toString(16)} -> ${r.rekeyed.child.params.spiIn.toString(16)}`);
+    } else {
+      ctx.log(1, 'refused a CREATE_CHILD_SA request from the peer');
+    }
+    return { response: r.response, deleteIke: false };
+  }
+  if (exchangeType !== ExchangeType.INFORMATIONAL) {
+    ctx.log(1, `refusing peer exchange ${exchangeType}`);
+    return { response: [{ type: PayloadType.NOTIFY, critical: false, protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.NO_ADDITIONAL_SAS, data: new Uint8Array(0) }], deleteIke: false };
+  }
+  const req = readInformational(payloads);
+  if (req.deleteIke) return { response: [], deleteIke: true };
+  const deletedIn: number[] = [];
+  for (const spiOut of req.deleteChildOut) {
+    const c = children.findByOutboundSpi(spiOut);
+    if (c !== undefined && children.remove(c.params.spiIn, true)) deletedIn.push(c.params.spiIn);
+  }
+  return { response: informationalResponse(ctx, req, deletedIn), deleteIke: false };
+}

@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ExchangeType, KeGroup, PayloadType } from '../iana/ikev2.js';
+import { findPayload } from '../wire/payload.js';
+import { espProposals, Harness } from './testing/harness.testkit.js';
+import type { InstalledChildSa } from './types.js';
+import type { ResponderChild } from './testing/responder.testkit.js';
+
+function agree(c: InstalledChildSa, r: ResponderChild): void {
+  expect(c.params.spiIn).toBe(r.spiI);
+  expect(c.params.spiOut).toBe(r.spiR);
+  expect(Buffer.from(c.params.encrKeyOut)).toEqual(Buffer.from(r.encrToR));
+  expect(Buffer.from(c.params.encrKeyIn)).toEqual(Buffer.from(r.encrToI));
+}
+
+describe('CHILD_SA rekey', () => {
+  it('we rekey make-before-break: new pair installed first, then the old one deleted', () => {
+    const h = new Harness().start();
+    const old = h.installed[0]!;
+    h.apply(h.initiator.rekeyChild(old.params.spiIn, h.now));
+    h.settle();
+    expect(h.eventsOf('failed')).toHaveLength(0);
+    expect(h.installed).toHaveLength(2);
+    const fresh = h.installed[1]!;
+    agree(fresh, h.responder.child!);
+    expect(h.removed).toEqual([{ spiIn: old.params.spiIn, spiOut: old.params.spiOut }]);
+    expect(h.eventsOf('childRekeyed')[0]?.oldSpiIn).toBe(old.params.spiIn);
+    expect(h.eventsOf('childDown')).toHaveLength(0);
+    expect(h.responder.children).toHaveLength(1);
+    expect(h.initiator.status().children.map((c) => c.params.spiIn)).toEqual([fresh.params.spiIn]);
+    // the install came before the removal
+    expect(fresh.tsRemote).toEqual(old.tsRemote);
+  });
+
+  it('rekeys by itself at the soft lifetime minus jitter', () => {
+    const h = new Harness({ childRekeyMs: 10_000, rekeyJitterMs: 1000 }).start();
+    h.advance(8999);
+    expect(h.installed).toHaveLength(1);
+    h.advance(1001);
+    expect(h.installed).toHaveLength(2);
+    expect(h.removed).toHaveLength(1);
+    agree(h.installed[1]!, h.responder.child!);
+  });
+
+  it('rekeys with PFS when the ESP proposal names a group', () => {
+    const h = new Harness({ espProposals: espProposals('aes256gcm16-x25519') }).start();
+    h.apply(h.initiator.rekeyChild(h.installed[0]!.params.spiIn, h.now));
+    h.settle();
+    expect(h.eventsOf('failed')).toHaveLength(0);
+    const req = h.responder.requests.find((r) => r.exchangeType === ExchangeType.CREATE_CHILD_SA)!;
+    expect(findPayload(req.payloads, PayloadType.KE)?.group).toBe(KeGroup.CURVE25519);
+    agree(h.installed[1]!, h.responder.child!);
+  });
+
+  it('answers the peer\'s rekey and drops the old pair on the peer\'s Delete', () => {
+    const h = new Harness().start();
+    const old = h.installed[0]!;
+    const oldR = h.responder.child!;
+    h.fromResponder(h.responder.request('rekey-child'));
+    h.settle();
+    expect(h.installed).toHaveLength(2);
+    agree(h.installed[1]!, h.responder.child!);
+    expect(h.removed).toHaveLength(0);
+    h.fromResponder(h.responder.request('delete-child', oldR));
+    h.settle();
+    expect(h.removed).toEqual([{ spiIn: old.params.spiIn, spiOut: old.params.spiOut }]);
+    expect(h.eventsOf('childDown')).toHaveLength(0);
+    expect(h.initiator.status().children).toHaveLength(1);
+  });
+
+  it('answers the peer\'s PFS rekey', () => {
+    const h = new Harness({ espProposals: espProposals(['aes256gcm16', 'aes256gcm16-ecp256']) }).start();
+    h.fromResponder(h.responder.request('rekey-child', h.responder.child, KeGroup.ECP_256));
+    h.settle();
+    expect(h.responder.responses.at(-1)?.payloads.some((p) => p.type === PayloadType.KE)).toBe(true);
+    agree(h.installed[1]!, h.responder.child!);
+  });
+
+  for (const ourNoncesLowest of [true, false]) {
+    it(`resolves a simultaneous rekey by nonce (${ourNoncesLowest ? 'ours' : 'the peer\'s'} lowest)`, () => {
+      // our next two nonces: Ni of our rekey, then Nr of our answer to the peer's
+      const fixed: number[] = [];
+      const h = new Harness({ random: (n) => { const f = n === 32 ? fixed.shift() : undefined; return f === undefined ? new Uint8Array(randomBytes(n)) : new Uint8Array(32).fill(f); } }, { rekeyNonceFill: 0x80 }).start();
+      const old = h.installed[0]!;
+      const oldR = h.responder.child!;
+      fixed.push(...(ourNoncesLowest ? [0x00, 0xff] : [0xff, 0x00]));
+      const held: Parameters<Harness['post']>[0][] = [];
+      h.filter = (f) => (f.toResponder && f.data[18] === ExchangeType.CREATE_CHILD_SA && ((f.data[19] as number) & 0x20) === 0 ? (held.push(f), []) : [f]);
+      h.apply(h.initiator.rekeyChild(old.params.spiIn, h.now));
+      h.settle();
+      // the peer's rekey of the same SA crosses ours
+      h.fromResponder(h.responder.request('rekey-child', oldR));
+      h.settle();
+      h.filter = (f) => [f];
+      for (const f of held) h.post(f);
+      h.settle();
+      expect(h.eventsOf('failed')).toHaveLength(0);
+      expect(h.installed).toHaveLength(3);
+      const peerNew = h.installed[1]!;
+      const ourNew = h.installed[2]!;
+      if (ourNoncesLowest) {
+        // our new SA is redundant: we delete it, the old one is left to the peer
+        expect(h.removed).toEqual([{ spiIn: ourNew.params.spiIn, spiOut: ourNew.params.spiOut }]);
+      } else {
+        expect(h.removed).toEqual([{ spiIn: old.params.spiIn, spiOut: old.params.spiOut }]);
+      }
+      expect(h.initiator.status().children.map((c) => c.params.spiIn)).toContain(peerNew.params.spiIn);
+    });
+  }
+
+  it('keeps the old pair and retries later when the rekey is refused', () => {
+    const h = new Harness({ childRekeyMs: 10_000, rekeyJitterMs: 0 }, { error: { where: 'rekey', notifyType: 43 } }).start();
+    h.advance(10_000);
+    expect(h.initiator.status().state).toBe('established');
+    expect(h.initiator.status().children).toHaveLength(1);
+    expect(h.eventsOf('log').some((e) => e.message.includes('TEMPORARY_FAILURE'))).toBe(true);
+    expect(h.initiator.nextDeadline()).toBe(20_000);
+  });
+
+  it('a rekey that times out means the peer is dead', () => {
+    const h = new Harness({ childRekeyMs: 10_000, rekeyJitterMs: 0 }).start();
+    h.filter = () => [];
+    h.advance(10_000 + 170_000);
+    expect(h.eventsOf('dead')).toHaveLength(1);
+  });
+});
