@@ -109,9 +109,11 @@ export const ESP_DROP_REASONS: readonly EspDrop[] = Object.values(EspDrop);
 
 /** Dataplane counters of one SA. */
 export interface EspStats {
+  /** Inbound packets delivered. */
   packetsIn: number;
   /** Inner payload bytes delivered. */
   bytesIn: number;
+  /** Outbound packets protected. */
   packetsOut: number;
   /** Inner payload bytes protected. */
   bytesOut: number;

@@ -42,8 +42,11 @@ export const ESP_ENCR = {
 
 /** An ESP INTEG transform: HMAC hash, key and truncated ICV lengths. */
 export interface EspIntegInfo {
+  /** HMAC hash. */
   readonly hash: 'sha1' | 'sha256' | 'sha384' | 'sha512';
+  /** Key bytes (the full hash length, RFC 4868 §2.1.1). */
   readonly keyLength: number;
+  /** Truncated ICV bytes. */
   readonly icvLength: number;
 }
 
@@ -91,7 +94,9 @@ export interface EspCipher {
 
 /** Resolved parameters of one direction (keys split, lengths checked). */
 export interface EspCipherSpec {
+  /** ENCR metadata. */
   readonly encr: EspEncrInfo;
+  /** INTEG metadata (undefined for AEAD). */
   readonly integ: EspIntegInfo | undefined;
   /** Cipher key without salt. */
   readonly key: Uint8Array;
@@ -99,6 +104,7 @@ export interface EspCipherSpec {
   readonly salt: Uint8Array;
   /** HMAC key or empty. */
   readonly integKey: Uint8Array;
+  /** Extended Sequence Numbers: Seq-hi enters the AAD / ICV. */
   readonly esn: boolean;
 }
 

@@ -39,26 +39,17 @@ function allocPacket(length: number): Uint8Array {
  */
 export function espEncap(sa: ChildSa, payload: Uint8Array, now: number, nextHeader?: number, out?: Uint8Array): Uint8Array | EspDrop {
   if (sa.expired) return sa.drop(EspDrop.EXPIRED);
-  let nh = nextHeader ?? ipNextHeader(payload);
+  const nh = nextHeader ?? ipNextHeader(payload);
   const ip = nh === IpProto.IPV4 || nh === IpProto.IPV6;
   if (nh === 0 || (sa.params.mode === 'tunnel' && !ip && nh !== IpProto.NO_NEXT_HEADER)) return sa.drop(EspDrop.BAD_INNER_HEADER);
   if (sa.seqOut >= sa.seqHard) {
     sa.expired = true;
     return sa.drop(EspDrop.SEQ_EXHAUSTED);
   }
-  let body = payload;
-  let ipcompNh = -1;
-  const ipcomp = sa.params.ipcomp;
-  if (ipcomp !== undefined && nh !== IpProto.NO_NEXT_HEADER) {
-    const compressed = deflateDatagram(payload, sa.options.deflate);
-    if (compressed !== undefined) {
-      body = compressed;
-      ipcompNh = nh;
-      nh = IpProto.IPCOMP;
-    }
-  }
-  const head = ipcompNh >= 0 ? IPCOMP_HEADER_LENGTH : 0;
-  const tfc = ipcompNh < 0 && sa.options.tfcPadTo !== undefined ? Math.max(0, sa.options.tfcPadTo - body.length) : 0;
+  const compressed = compress(sa, payload, nh);
+  const body = compressed ?? payload;
+  const head = compressed === undefined ? 0 : IPCOMP_HEADER_LENGTH;
+  const tfc = compressed === undefined && sa.options.tfcPadTo !== undefined ? Math.max(0, sa.options.tfcPadTo - body.length) : 0;
   const c = sa.outCipher;
   const plainLength = head + body.length + tfc;
   const padLength = espPadLength(plainLength, c.blockSize);
@@ -69,18 +60,28 @@ export function espEncap(sa: ChildSa, payload: Uint8Array, now: number, nextHead
   if (seq >= sa.seqSoft) sa.rekeyNeeded = true;
   const pkt = out === undefined ? allocPacket(total) : out.subarray(0, total);
   encodeEspHeader(pkt, sa.params.spiOut, seq >>> 0);
-  if (head > 0) encodeIpcompHeader(pkt, dataOff, ipcompNh, ipcomp?.cpiOut ?? 0);
+  if (compressed !== undefined) encodeIpcompHeader(pkt, dataOff, nh, sa.params.ipcomp?.cpiOut ?? 0);
   pkt.set(body, dataOff + head);
   if (tfc > 0) pkt.fill(0, dataOff + head + body.length, dataOff + plainLength);
-  const trailer = dataOff + plainLength;
-  writeEspPadding(pkt, trailer, padLength);
-  pkt[trailer + padLength] = padLength;
-  pkt[trailer + padLength + 1] = nh;
+  writeTrailer(pkt, dataOff + plainLength, padLength, compressed === undefined ? nh : IpProto.IPCOMP);
   c.seal(pkt, seq);
-  if (head > 0) sa.stats.compressedOut++;
+  if (compressed !== undefined) sa.stats.compressedOut++;
   sa.account('out', payload.length);
   sa.lastOutboundAt = now;
   return pkt;
+}
+
+/** The DEFLATE form of `payload` when the SA has IPComp and compressing pays (never for dummies). */
+function compress(sa: ChildSa, payload: Uint8Array, nh: number): Uint8Array | undefined {
+  if (sa.params.ipcomp === undefined || nh === IpProto.NO_NEXT_HEADER) return undefined;
+  return deflateDatagram(payload, sa.options.deflate);
+}
+
+/** Padding 1, 2, 3, …, Pad Length and Next Header at `at`. */
+function writeTrailer(pkt: Uint8Array, at: number, padLength: number, nh: number): void {
+  writeEspPadding(pkt, at, padLength);
+  pkt[at + padLength] = padLength;
+  pkt[at + padLength + 1] = nh;
 }
 
 /**

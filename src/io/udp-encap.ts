@@ -44,11 +44,17 @@ export interface UdpEncapHandlers {
 
 /** Datagram counters. */
 export interface UdpEncapStats {
+  /** IKE messages received. */
   ikeIn: number;
+  /** ESP packets received. */
   espIn: number;
+  /** NAT-keepalives received. */
   keepaliveIn: number;
+  /** Datagrams that were none of the above. */
   garbageIn: number;
+  /** Datagrams sent (keepalives included). */
   sent: number;
+  /** NAT-keepalives sent. */
   keepaliveOut: number;
 }
 

@@ -48,11 +48,15 @@ export function internetChecksum(parts: readonly Uint8Array[]): number {
 
 /** A UDP datagram inside IPv4 or IPv6. */
 export interface IpUdp {
-  /** 4-byte (IPv4) or 16-byte (IPv6) addresses. */
+  /** Source address: 4 bytes (IPv4) or 16 (IPv6). */
   readonly src: Uint8Array;
+  /** Destination address, same length as `src`. */
   readonly dst: Uint8Array;
+  /** UDP source port. */
   readonly srcPort: number;
+  /** UDP destination port. */
   readonly dstPort: number;
+  /** UDP payload. */
   readonly payload: Uint8Array;
 }
 
