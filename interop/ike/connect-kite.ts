@@ -21,6 +21,8 @@ export interface ConnectArgs {
   readonly ikeProposals?: readonly string[];
   readonly espProposals?: readonly string[];
   readonly holdMs: number;
+  /** Rekey our CHILD_SA this long after it came up. */
+  readonly rekeyAfterMs?: number;
 }
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -48,6 +50,8 @@ async function main(): Promise<void> {
   });
   const logs: string[] = [];
   client.on('log', (l, m) => logs.push(`${l} ${m}`));
+  const rekeys: { oldSpiIn: number; spiIn: number; spiOut: number }[] = [];
+  client.on('childRekeyed', (oldSpiIn, c) => rekeys.push({ oldSpiIn, spiIn: c.params.spiIn, spiOut: c.params.spiOut }));
   try {
     const r = await client.connect();
     const st = client.status();
@@ -62,8 +66,15 @@ async function main(): Promise<void> {
     });
     const alive = new Promise<void>((resolve) => setTimeout(resolve, a.holdMs));
     client.checkLiveness();
+    if (a.rekeyAfterMs !== undefined) {
+      setTimeout(() => {
+        const current = client.status()?.children[0];
+        if (current !== undefined) client.rekeyChild(current.params.spiIn);
+      }, a.rekeyAfterMs);
+    }
     await alive;
-    out({ phase: 'alive', state: client.status()?.state });
+    const s2 = client.status();
+    out({ phase: 'alive', state: s2?.state, rekeys, children: s2?.children.map((c) => ({ spiIn: c.params.spiIn, spiOut: c.params.spiOut })) });
     await client.close();
     out({ phase: 'closed', state: client.status()?.state, logs });
   } catch (e) {

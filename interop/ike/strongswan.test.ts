@@ -2,7 +2,8 @@
  * Live: the Kite initiator (in the initiator namespace, as a child process) connects to a real
  * strongSwan responder (kernel-libipsec) with RSA-2048 certificates: INVALID_KE_PAYLOAD retry
  * (we offer X25519 first, the responder only MODP-2048), NAT-T on 4500, IKE_AUTH fragmented both
- * ways, a virtual IP from the pool, the CHILD_SA, a liveness check, and a clean Delete.
+ * ways, a virtual IP from the pool, the CHILD_SA, a liveness check, CHILD_SA rekeys initiated by
+ * strongSwan and by Kite, and a clean Delete.
  * Needs root and strongSwan; skipped otherwise.
  */
 import { existsSync } from 'node:fs';
@@ -28,7 +29,7 @@ function lines(text: string): Line[] {
 }
 
 describe.skipIf(!canRun)('Kite initiator vs strongSwan responder (live)', () => {
-  it('connects (INVALID_KE retry, NAT-T, fragmented IKE_AUTH, virtual IP, CHILD_SA), survives DPD, closes', async () => {
+  it('connects (INVALID_KE retry, NAT-T, fragmented IKE_AUTH, virtual IP, CHILD_SA), DPD, CHILD rekeys both ways, closes', async () => {
     await withLab(async (lab) => {
       const pkiDir = join(STRONGSWAN_FIXTURES_DIR, 'pki');
       const pki = await ensureTestPki(pkiDir, lab.workdir);
@@ -41,32 +42,42 @@ describe.skipIf(!canRun)('Kite initiator vs strongSwan responder (live)', () => 
         caCerts: [pki.caCert],
         privateKeys: [pki.gatewayKey],
       });
-      const args: ConnectArgs = { pkiDir, local: net.initiator.address, remote: net.responder.address, innerNetwork: { start: '10.99.0.0', end: '10.99.0.255' }, holdMs: 1500 };
+      const args: ConnectArgs = { pkiDir, local: net.initiator.address, remote: net.responder.address, innerNetwork: { start: '10.99.0.0', end: '10.99.0.255' }, holdMs: 2500, rekeyAfterMs: 1200 };
       const kite = startProcess(net.initiator.exec([process.execPath, '--import', 'tsx', SCRIPT, JSON.stringify(args)]));
       lab.defer(`stop kite (pid ${kite.pid})`, () => kite.stop());
       const up = await waitFor('kite up', () => lines(kite.output()).find((l) => l.phase === 'up' || l.phase === 'error'), 20_000);
       expect(up.phase, JSON.stringify(lines(kite.output()))).toBe('up');
       const sas = (await charon.swanctl(['--list-sas', '--raw'])).stdout;
       expect(sas).toContain('state=ESTABLISHED');
+      // strongSwan rekeys the CHILD_SA; Kite rekeys it again 1.2 s after it came up
+      await charon.swanctl(['--rekey', '--child', 'net']);
       await kite.exited;
       const all = lines(kite.output());
       const closed = all.find((l) => l.phase === 'closed');
       expect(closed, JSON.stringify(all)).toBeDefined();
       expect(closed?.state).toBe('closed');
-      expect(all.find((l) => l.phase === 'alive')?.state).toBe('established');
+      const alive = all.find((l) => l.phase === 'alive') as { state: string; rekeys: unknown[]; children: { spiIn: number; spiOut: number }[] } | undefined;
+      expect(alive?.state).toBe('established');
+      expect(alive?.rekeys, JSON.stringify(all)).toHaveLength(2);
+      expect(alive?.children).toHaveLength(1);
       const log = await readFile(charon.logPath, 'utf8');
+      const hex = (n: number): string => n.toString(16).padStart(8, '0');
       // strongSwan's view: KE retry, fragments, our AUTH, the CHILD_SA SPIs, DPD and the Delete.
       expect(log).toMatch(/sending INVALID_KE_PAYLOAD|requesting.*MODP_2048|INVALID_KE_PAYLOAD/);
       expect(log).toMatch(/received fragment #1 of \d/);
       expect(log).toMatch(/authentication of 'client@example.test' with .* successful/);
       expect(log).toMatch(/assigning virtual IP 10\.99\.1\.\d+ to peer 'client@example.test'/);
       const child = up.child as { spiIn: number; spiOut: number; encap: boolean };
-      const hex = (n: number): string => n.toString(16).padStart(8, '0');
       expect(log).toContain(`SPIs ${hex(child.spiOut)}_i ${hex(child.spiIn)}_o`);
       expect(child.encap).toBe(true);
       expect(up.remotePort).toBe(4500);
       expect(up.peerFragmentation).toBe(true);
       expect(log).toMatch(/received DELETE for IKE_SA/);
+      // both rekeys as strongSwan saw them, and the surviving CHILD_SA's SPIs
+      expect(log).toMatch(/CHILD_SA net\{2\} established/);
+      expect(log).toMatch(/CHILD_SA net\{3\} established/);
+      const last = alive?.children[0];
+      if (last !== undefined) expect(log).toContain(`SPIs ${hex(last.spiOut)}_i ${hex(last.spiIn)}_o`);
     });
   });
 });
