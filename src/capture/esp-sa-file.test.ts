@@ -38,6 +38,9 @@ describe('parseEspSaFile', () => {
     expect(err(CBC.replace(`0x${hex(32, 1)}`, `0x${hex(31, 1)}`))).toMatchObject({ code: 'BAD_LENGTH', field: 'esp.encrKey' });
     expect(err(CBC.replace(`0x${hex(32, 2)}`, `0x${hex(20, 2)}`))).toMatchObject({ code: 'BAD_LENGTH', field: 'esp.integKey' });
     expect(err(CBC.replace(`0x${hex(32, 1)}`, `0xzz${hex(31, 1)}`))).toMatchObject({ code: 'BAD_FORMAT', field: 'esp.encrKey' });
+    // Key material is never echoed in the message, only where it went wrong.
+    expect(err(CBC.replace(`0x${hex(32, 1)}`, `0xzz${hex(31, 1)}`)).message).not.toContain(hex(31, 1));
+    expect(err(CBC.replace(`0x${hex(32, 1)}`, `0x${hex(16, 1)}zz`)).message).toContain('position 35');
     expect(err(CBC.replace('"IPv4"', '"Any"'))).toMatchObject({ code: 'BAD_VALUE', field: 'esp.protocol' });
     expect(err(CBC.replace('0xaec902ee', '0x1aec902ee'))).toMatchObject({ code: 'BAD_VALUE', field: 'esp.spi' });
     expect(err(CBC.replace(',"HMAC-SHA-256-128 [RFC4868]"', ''))).toMatchObject({ code: 'BAD_FORMAT', field: 'esp' });

@@ -76,7 +76,9 @@ const FIELD_COUNT = 8;
 function keyBytes(s: string, field: string, lineNo: number): Uint8Array {
   if (!/^0x/i.test(s)) return new TextEncoder().encode(s);
   let digits = s.slice(2);
-  if (!/^[0-9a-fA-F]*$/.test(digits)) throw new ParseError('BAD_FORMAT', field, lineNo, `line ${lineNo}: ${field} '${s}' is not hex`);
+  const bad = digits.search(/[^0-9a-fA-F]/);
+  // Key material never goes into a message (it ends up on a terminal or in a log): position only.
+  if (bad >= 0) throw new ParseError('BAD_FORMAT', field, lineNo, `line ${lineNo}: ${field} starts with 0x but has a non-hex character at position ${bad + 3}`);
   if (digits.length % 2 === 1) digits = `0${digits}`;
   return new Uint8Array(Buffer.from(digits, 'hex'));
 }

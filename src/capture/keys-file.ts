@@ -118,7 +118,9 @@ export function parseIkeKeysFile(text: string): IkeSaKeys[] {
       const f = fields[k] as { readonly text: string; readonly quoted: boolean };
       const name = FIELDS[k] as string;
       if (f.quoted || !/^(?:[0-9a-fA-F]{2})*$/.test(f.text)) {
-        throw new ParseError('BAD_FORMAT', `keys.${name}`, lineNo, `line ${lineNo}: ${name} must be bare hex without quotes, got '${f.text}'`);
+        // SPIs are shown; key material never goes into a message (it ends up on a terminal or in a log).
+        const got = name.startsWith('spi') ? `, got '${f.text}'` : '';
+        throw new ParseError('BAD_FORMAT', `keys.${name}`, lineNo, `line ${lineNo}: ${name} must be bare hex without quotes${got}`);
       }
       return new Uint8Array(Buffer.from(f.text, 'hex'));
     };

@@ -100,4 +100,30 @@ describe('kite decode', () => {
     expect(usage.code).toBe(2);
     expect(usage.err).toContain('usage: kite decode');
   });
+
+  it('never prints key material: not in the text or JSON output, not in the error for a malformed key', async () => {
+    for (const suite of ['aes256-sha256-modp2048', 'aes128gcm16-ecp256']) {
+      const table = join(fixtures, suite, 'ikev2_decryption_table');
+      // SK_ei, SK_er, SK_ai, SK_ar of every line (fields 3, 4, 6, 7; empty SK_a* for AEAD).
+      const keys = readFileSync(table, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '' && !l.startsWith('#'))
+        .flatMap((l) => [2, 3, 5, 6].map((i) => l.split(',')[i] ?? ''))
+        .filter((k) => k.length >= 32);
+      expect(keys.length).toBeGreaterThanOrEqual(4);
+      for (const format of [[], ['--json']]) {
+        const r = await run('decode', ...format, '--keys', table, join(fixtures, suite, 'capture.pcap'));
+        expect(r.code).toBe(0);
+        const printed = (r.out + r.err).toLowerCase();
+        expect(keys.filter((k) => printed.includes(k.toLowerCase()))).toEqual([]);
+      }
+    }
+    const secret = '0123456789abcdef0123456789abcdef';
+    const quoted = join(tmp, 'quoted_key');
+    writeFileSync(quoted, `0102030405060708,1112131415161718,"${secret}",${secret},"AES-CBC-128 [RFC3602]",${'11'.repeat(32)},${'22'.repeat(32)},"HMAC_SHA2_256_128 [RFC4868]"\n`);
+    const bad = await run('decode', '--keys', quoted, join(fixtures, 'aes128gcm16-ecp256', 'capture.pcap'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/skEi must be bare hex without quotes/);
+    expect(bad.err).not.toContain(secret);
+  });
 });
