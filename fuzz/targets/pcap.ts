@@ -29,9 +29,9 @@ function pcapOf(linkType: number, frame: readonly number[]): Uint8Array {
 /** Read once at load; never modified. */
 const KEYS: readonly IkeSaKeys[] = fixtureKeys();
 
-const UDP = [0x01, 0xf4, 0x01, 0xf4, 0, 12, 0, 0, 1, 2, 3, 4];
-const IPV4 = [0x46, 0, 0, 36, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, 1, 1, 1, 0, ...UDP];
-const IPV6 = [0x60, 0, 0, 0, 0, 20, 0, 64, ...new Array<number>(32).fill(1), 17, 0, 0, 0, 0, 0, 0, 0, ...UDP];
+const UDP: readonly number[] = [0x01, 0xf4, 0x01, 0xf4, 0, 12, 0, 0, 1, 2, 3, 4];
+const IPV4: readonly number[] = [0x46, 0, 0, 36, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, 1, 1, 1, 0, ...UDP];
+const IPV6: readonly number[] = [0x60, 0, 0, 0, 0, 20, 0, 64, ...new Array<number>(32).fill(1), 17, 0, 0, 0, 0, 0, 0, 0, ...UDP];
 
 /** The pcap fuzz target. */
 export const target: FuzzTarget = {

@@ -7,10 +7,11 @@
 import { type Backend, DEFAULT_BACKEND } from './backend.js';
 import { aesCbc, AES_BLOCK } from './cbc.js';
 
-const ZERO_BLOCK = new Uint8Array(AES_BLOCK);
+/** The all-zero IV of a CBC-MAC; a fresh array each time, so no caller can alter a shared one. */
+const zeroBlock = (): Uint8Array => new Uint8Array(AES_BLOCK);
 
 function aesBlock(key: Uint8Array, block: Uint8Array, backend: Backend): Uint8Array {
-  return aesCbc(backend).encrypt(key, ZERO_BLOCK, block);
+  return aesCbc(backend).encrypt(key, zeroBlock(), block);
 }
 
 /** CBC-MAC of `msg` with the last block masked by `kComplete` (full block) or padded 10* and masked by `kPartial`. */
@@ -22,7 +23,7 @@ function maskedCbcMac(key: Uint8Array, msg: Uint8Array, kComplete: Uint8Array, k
   const mask = complete ? kComplete : kPartial;
   const last = padded.length - AES_BLOCK;
   for (let i = 0; i < AES_BLOCK; i++) padded[last + i]! ^= mask[i]!;
-  const out = aesCbc(backend).encrypt(key, ZERO_BLOCK, padded);
+  const out = aesCbc(backend).encrypt(key, zeroBlock(), padded);
   const mac = out.slice(last);
   out.fill(0);
   padded.fill(0);
@@ -50,7 +51,7 @@ function dbl(b: Uint8Array): Uint8Array {
 
 /** AES-CMAC (RFC 4493), full 128-bit output; `key` must be 16 bytes. */
 export function aesCmac(key: Uint8Array, msg: Uint8Array, backend: Backend = DEFAULT_BACKEND.cbc): Uint8Array {
-  const l = aesBlock(key, ZERO_BLOCK, backend);
+  const l = aesBlock(key, zeroBlock(), backend);
   const k1 = dbl(l);
   const k2 = dbl(k1);
   const mac = maskedCbcMac(key, msg, k1, k2, backend);

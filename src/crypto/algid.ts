@@ -76,7 +76,7 @@ export function encodeAlgorithmIdentifier(scheme: SignatureScheme): Uint8Array {
   }
 }
 
-const HASH_BY_OID = new Map<string, HashName>([
+const HASH_BY_OID: ReadonlyMap<string, HashName> = new Map<string, HashName>([
   [Oid.sha1, 'sha1'],
   [Oid.sha224, 'sha224'],
   [Oid.sha256, 'sha256'],

@@ -35,11 +35,11 @@ export function signedOctets(p: SignedOctetsParams): Uint8Array {
   return concat(p.realMessage, p.nonce, macedId);
 }
 
-const KEY_PAD = new TextEncoder().encode('Key Pad for IKEv2');
+const KEY_PAD = 'Key Pad for IKEv2';
 
 /** Method 2 AUTH = prf(prf(Shared Secret, "Key Pad for IKEv2"), octets) (RFC 7296 §2.15). */
 export function pskAuth(prf: Prf, sharedSecret: Uint8Array, octets: Uint8Array): Uint8Array {
-  const k = prf.compute(sharedSecret, KEY_PAD);
+  const k = prf.compute(sharedSecret, new TextEncoder().encode(KEY_PAD));
   const auth = prf.compute(k, octets);
   k.fill(0);
   return auth;
