@@ -17,6 +17,7 @@ export interface CliIo {
   readonly err: (s: string) => void;
 }
 
+/** Usage text of `kite decode`, printed by `--help` and on a usage error. */
 export const DECODE_USAGE = `usage: kite decode [--keys FILE] [--json] CAPTURE
 
   CAPTURE      a pcap or pcapng file (Ethernet, Linux cooked v1/v2, raw IP; UDP 500 and

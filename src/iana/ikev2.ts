@@ -18,7 +18,9 @@ export const ExchangeType = {
   IKE_INTERMEDIATE: 43,
   IKE_FOLLOWUP_KE: 44,
 } as const;
+/** One ExchangeType value (the union of the numbers above). */
 export type ExchangeType = (typeof ExchangeType)[keyof typeof ExchangeType];
+/** ExchangeType number -> its name as spelled above, for logs and `kite decode`. */
 export const exchangeTypeNames = nameMap(ExchangeType);
 
 /** IKE header flags (RFC 7296 §3.1). */
@@ -54,7 +56,9 @@ export const PayloadType = {
   SKF: 53,
   PS: 54,
 } as const;
+/** One PayloadType value (the union of the numbers above). */
 export type PayloadType = (typeof PayloadType)[keyof typeof PayloadType];
+/** PayloadType number -> its name as spelled above, for logs and `kite decode`. */
 export const payloadTypeNames = nameMap(PayloadType);
 
 /** RFC 7296 §3.2 notation used in logs and `kite decode --json` (Ni/Nr resolved by direction). */
@@ -70,7 +74,9 @@ export const ProtocolId = {
   AH: 2,
   ESP: 3,
 } as const;
+/** One ProtocolId value (the union of the numbers above). */
 export type ProtocolId = (typeof ProtocolId)[keyof typeof ProtocolId];
+/** ProtocolId number -> its name as spelled above, for logs and `kite decode`. */
 export const protocolIdNames = nameMap(ProtocolId);
 
 /** Transform Types (RFC 7296 §3.3.2; RFC 9370 renames type 4 to Key Exchange Method). */
@@ -88,7 +94,9 @@ export const TransformType = {
   ADDKE6: 11,
   ADDKE7: 12,
 } as const;
+/** One TransformType value (the union of the numbers above). */
 export type TransformType = (typeof TransformType)[keyof typeof TransformType];
+/** TransformType number -> its name as spelled above, for logs and `kite decode`. */
 export const transformTypeNames = nameMap(TransformType);
 
 /** Transform Type 1 — Encryption Algorithm Transform IDs. */
@@ -119,7 +127,9 @@ export const EncrId = {
   ENCR_CAMELLIA_CCM_16: 27,
   ENCR_CHACHA20_POLY1305: 28,
 } as const;
+/** One EncrId value (the union of the numbers above). */
 export type EncrId = (typeof EncrId)[keyof typeof EncrId];
+/** EncrId number -> its name as spelled above, for logs and `kite decode`. */
 export const encrIdNames = nameMap(EncrId);
 
 /** Transform Type 2 — Pseudorandom Function Transform IDs. */
@@ -133,7 +143,9 @@ export const PrfId = {
   PRF_HMAC_SHA2_512: 7,
   PRF_AES128_CMAC: 8,
 } as const;
+/** One PrfId value (the union of the numbers above). */
 export type PrfId = (typeof PrfId)[keyof typeof PrfId];
+/** PrfId number -> its name as spelled above, for logs and `kite decode`. */
 export const prfIdNames = nameMap(PrfId);
 
 /** Transform Type 3 — Integrity Algorithm Transform IDs. */
@@ -154,7 +166,9 @@ export const IntegId = {
   AUTH_HMAC_SHA2_384_192: 13,
   AUTH_HMAC_SHA2_512_256: 14,
 } as const;
+/** One IntegId value (the union of the numbers above). */
 export type IntegId = (typeof IntegId)[keyof typeof IntegId];
+/** IntegId number -> its name as spelled above, for logs and `kite decode`. */
 export const integIdNames = nameMap(IntegId);
 
 /** Transform Type 4 — Key Exchange Method Transform IDs (Diffie-Hellman groups). */
@@ -188,7 +202,9 @@ export const KeGroup = {
   ML_KEM_768: 36,
   ML_KEM_1024: 37,
 } as const;
+/** One KeGroup value (the union of the numbers above). */
 export type KeGroup = (typeof KeGroup)[keyof typeof KeGroup];
+/** KeGroup number -> its name as spelled above, for logs and `kite decode`. */
 export const keGroupNames = nameMap(KeGroup);
 
 /** Transform Type 5 — Extended Sequence Numbers. */
@@ -196,7 +212,9 @@ export const EsnId = {
   NO_ESN: 0,
   ESN: 1,
 } as const;
+/** One EsnId value (the union of the numbers above). */
 export type EsnId = (typeof EsnId)[keyof typeof EsnId];
+/** EsnId number -> its name as spelled above, for logs and `kite decode`. */
 export const esnIdNames = nameMap(EsnId);
 
 /** Transform Attribute Types (RFC 7296 §3.3.5). */
@@ -301,7 +319,9 @@ export const NotifyStatus = {
 
 /** All Notify Message Types, errors and status. */
 export const NotifyType = { ...NotifyError, ...NotifyStatus } as const;
+/** One NotifyType value (the union of the numbers above). */
 export type NotifyType = (typeof NotifyType)[keyof typeof NotifyType];
+/** NotifyType number -> its name as spelled above, for logs and `kite decode`. */
 export const notifyTypeNames = nameMap(NotifyType);
 
 /** Notify types below this value are errors (RFC 7296 §3.10.1). */
@@ -319,7 +339,9 @@ export const IdType = {
   ID_FC_NAME: 12,
   ID_NULL: 13, // RFC 7619
 } as const;
+/** One IdType value (the union of the numbers above). */
 export type IdType = (typeof IdType)[keyof typeof IdType];
+/** IdType number -> its name as spelled above, for logs and `kite decode`. */
 export const idTypeNames = nameMap(IdType);
 
 /** IKEv2 Certificate Encodings (RFC 7296 §3.6). */
@@ -339,7 +361,9 @@ export const CertEncoding = {
   OCSP_CONTENT: 14, // RFC 4806
   RAW_PUBLIC_KEY: 15, // RFC 7670
 } as const;
+/** One CertEncoding value (the union of the numbers above). */
 export type CertEncoding = (typeof CertEncoding)[keyof typeof CertEncoding];
+/** CertEncoding number -> its name as spelled above, for logs and `kite decode`. */
 export const certEncodingNames = nameMap(CertEncoding);
 
 /** IKEv2 Authentication Methods (RFC 7296 §3.8; RFC 4754; RFC 7427; RFC 7619). */
@@ -354,7 +378,9 @@ export const AuthMethod = {
   NULL_AUTHENTICATION: 13,
   DIGITAL_SIGNATURE: 14,
 } as const;
+/** One AuthMethod value (the union of the numbers above). */
 export type AuthMethod = (typeof AuthMethod)[keyof typeof AuthMethod];
+/** AuthMethod number -> its name as spelled above, for logs and `kite decode`. */
 export const authMethodNames = nameMap(AuthMethod);
 
 /** IKEv2 Configuration Payload CFG Types (RFC 7296 §3.15). */
@@ -364,7 +390,9 @@ export const CfgType = {
   CFG_SET: 3,
   CFG_ACK: 4,
 } as const;
+/** One CfgType value (the union of the numbers above). */
 export type CfgType = (typeof CfgType)[keyof typeof CfgType];
+/** CfgType number -> its name as spelled above, for logs and `kite decode`. */
 export const cfgTypeNames = nameMap(CfgType);
 
 /** IKEv2 Configuration Payload Attribute Types (RFC 7296 §3.15.1; RFC 8598 split DNS). */
@@ -396,7 +424,9 @@ export const CfgAttr = {
   ENCDNS_IP6: 28, // RFC 9464
   ENCDNS_DIGEST_INFO: 29, // RFC 9464
 } as const;
+/** One CfgAttr value (the union of the numbers above). */
 export type CfgAttr = (typeof CfgAttr)[keyof typeof CfgAttr];
+/** CfgAttr number -> its name as spelled above, for logs and `kite decode`. */
 export const cfgAttrNames = nameMap(CfgAttr);
 
 /** IKEv2 Traffic Selector Types (RFC 7296 §3.13.1; RFC 9478 TS_SECLABEL). */
@@ -406,7 +436,9 @@ export const TsType = {
   TS_FC_ADDR_RANGE: 9,
   TS_SECLABEL: 10,
 } as const;
+/** One TsType value (the union of the numbers above). */
 export type TsType = (typeof TsType)[keyof typeof TsType];
+/** TsType number -> its name as spelled above, for logs and `kite decode`. */
 export const tsTypeNames = nameMap(TsType);
 
 /** IPComp Transform IDs carried in IPCOMP_SUPPORTED (RFC 7296 §3.10.1; IANA IPComp registry). */
@@ -416,7 +448,9 @@ export const IpcompTransform = {
   IPCOMP_LZS: 3,
   IPCOMP_LZJH: 4,
 } as const;
+/** One IpcompTransform value (the union of the numbers above). */
 export type IpcompTransform = (typeof IpcompTransform)[keyof typeof IpcompTransform];
+/** IpcompTransform number -> its name as spelled above, for logs and `kite decode`. */
 export const ipcompTransformNames = nameMap(IpcompTransform);
 
 /** IKEv2 Hash Algorithms for SIGNATURE_HASH_ALGORITHMS (RFC 7427 §7; RFC 8420 Identity). */
@@ -429,7 +463,9 @@ export const HashAlgorithm = {
   STREEBOG_256: 6,
   STREEBOG_512: 7,
 } as const;
+/** One HashAlgorithm value (the union of the numbers above). */
 export type HashAlgorithm = (typeof HashAlgorithm)[keyof typeof HashAlgorithm];
+/** HashAlgorithm number -> its name as spelled above, for logs and `kite decode`. */
 export const hashAlgorithmNames = nameMap(HashAlgorithm);
 
 /** Gateway Identity Types for REDIRECT (RFC 5685 §10). */

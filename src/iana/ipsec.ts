@@ -22,7 +22,9 @@ export const IpProto = {
   IPV6_OPTS: 60,
   IPCOMP: 108,
 } as const;
+/** One IpProto value (the union of the numbers above). */
 export type IpProto = (typeof IpProto)[keyof typeof IpProto];
+/** IpProto number -> its name as spelled above, for logs and `kite decode`. */
 export const ipProtoNames = nameMap(IpProto);
 
 /** EtherTypes (also GRE Protocol Type, RFC 2784 §2.4). */
@@ -44,6 +46,7 @@ export const LinkType = {
   IPV6: 229,
   LINUX_SLL2: 276,
 } as const;
+/** LinkType number -> its name as spelled above, for logs and `kite decode`. */
 export const linkTypeNames = nameMap(LinkType);
 
 /**
