@@ -93,6 +93,8 @@ export interface InitiatorConfig {
   readonly keepaliveMs: number;
   /** Rekey CHILD_SAs this long after creation (0: never), minus up to `rekeyJitterMs`. */
   readonly childRekeyMs: number;
+  /** Rekey the IKE SA this long after establishment (0: never), minus up to `rekeyJitterMs`. */
+  readonly ikeRekeyMs: number;
   readonly rekeyJitterMs: number;
   /** How long `close()` waits for the Delete response. */
   readonly closeTimeoutMs: number;
@@ -116,6 +118,7 @@ export const INITIATOR_DEFAULTS = {
   keepaliveMs: 20_000,
   closeTimeoutMs: 5000,
   childRekeyMs: 3_600_000,
+  ikeRekeyMs: 14_400_000,
   rekeyJitterMs: 360_000,
   unauthenticatedErrorWaitMs: 5000,
   wallClock: Date.now,

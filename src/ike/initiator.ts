@@ -5,7 +5,7 @@
  * cache, fragments) with the tasks of each exchange; all shared state lives in the {@link IkeSa}.
  */
 import { randomBytes } from 'node:crypto';
-import { ExchangeType } from '../iana/ikev2.js';
+import { ExchangeType, NotifyType, PayloadType } from '../iana/ikev2.js';
 import { toHex } from '../util/bytes.js';
 import { decodeHeader } from '../wire/header.js';
 import { decodeMessage } from '../wire/message.js';
@@ -14,8 +14,10 @@ import type { Payload } from '../wire/payload.js';
 import { bytesEqual } from '../util/bytes.js';
 import { resolveConfig, type InitiatorConfig, type InitiatorOptions } from './config.js';
 import { IkeSa } from './ike-sa.js';
-import { protect, unprotect } from './protect.js';
-import { asFailure, TaskManager } from './task-manager.js';
+import { protect } from './protect.js';
+import { SaSlot } from './slot.js';
+import { IkeRekeyTask, isIkeRekeyRequest, respondIkeRekey } from './tasks/ike-rekey.js';
+import { asFailure, type TaskManager } from './task-manager.js';
 import { ChildCreateTask } from './tasks/child-create.js';
 import { IkeAuthTask } from './tasks/ike-auth.js';
 import { IkeConfigTask } from './tasks/ike-config.js';
@@ -27,6 +29,11 @@ import { handlePeerRequest } from './peer-requests.js';
 import type { Exchange, TaskContext } from './tasks/task.js';
 import type { KiteError } from '../errors.js';
 import type { Action, ConfigReply, Endpoint, IkeEvent, InstalledChildSa, LogLevel } from './types.js';
+import type { NotifyPayload } from '../wire/payloads/notify.js';
+
+function temporaryFailure(): NotifyPayload {
+  return { type: PayloadType.NOTIFY, critical: false, protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.TEMPORARY_FAILURE, data: new Uint8Array(0) };
+}
 
 /** Snapshot for `status()`. */
 export interface InitiatorStatus {
@@ -47,41 +54,57 @@ export interface InitiatorStatus {
 /** The initiator of one IKE SA. */
 export class Initiator {
   readonly config: InitiatorConfig;
-  readonly sa: IkeSa;
-  private readonly tm: TaskManager;
+  /** The current IKE SA and, during an IKE rekey hand-over, the one being retired. */
+  private cur: SaSlot;
+  private old: SaSlot | undefined;
   private out: Action[] = [];
+  private ikeRekeyAt = Infinity;
+  private ikeRekeying = false;
+  private pendingSwap: IkeSa | undefined;
+  private retireLater: SaSlot | undefined;
   private readonly children: ChildTable;
   private configReply: ConfigReply | undefined;
   private closeDeadline = Infinity;
   private peerClosing = false;
-  private readonly nattPort: number;
+  /** Our NAT-T port. */
+  readonly nattPort: number;
 
   constructor(options: InitiatorOptions) {
     this.config = resolveConfig(options);
     this.nattPort = this.config.localNattPort ?? 4500;
     // Talking to a NAT-T port from the start (like charon-cmd): use our NAT-T socket and the marker.
     const local = this.config.remote.port !== 500 ? { ...this.config.local, port: this.nattPort } : { ...this.config.local };
-    this.sa = new IkeSa(true, this.random(8), local, { ...this.config.remote });
     this.children = new ChildTable(this.config, (a) => this.out.push(a), (n) => this.random(n));
-    this.tm = new TaskManager({
-      sa: this.sa,
-      retransmit: this.config.retransmit,
-      unauthenticatedErrorWaitMs: this.config.unauthenticatedErrorWaitMs,
-      fragmentSize: () => (this.sa.peer.fragmentation ? this.config.fragmentSize : undefined),
-      context: (now) => this.context(now),
-      send: (packets, now) => this.send(packets, now),
-      failed: (ex, err, timeout, now) => this.failed(ex, err, timeout, now),
-      respond: (type, payloads, now) => this.respond(type, payloads, now),
+    this.cur = this.slot(new IkeSa(true, this.random(8), local, { ...this.config.remote }));
+  }
+
+  private slot(sa: IkeSa): SaSlot {
+    return new SaSlot(sa, {
+      config: this.config,
+      nattPort: this.nattPort,
+      context: (slot, now) => this.context(now, slot.sa),
+      out: (a) => this.out.push(a),
+      failed: (slot, ex, err, timeout, now) => (slot === this.cur ? this.failed(ex, err, timeout, now) : this.retire(slot)),
+      respond: (slot, type, payloads, now) => this.respond(slot, type, payloads, now),
     });
+  }
+
+  /** The current IKE SA. */
+  get sa(): IkeSa {
+    return this.cur.sa;
+  }
+
+  private get tm(): TaskManager {
+    return this.cur.tm;
   }
 
   private random(n: number): Uint8Array {
     return this.config.random?.(n) ?? new Uint8Array(randomBytes(n));
   }
 
-  private context(now: number): TaskContext {
+  private context(now: number, sa: IkeSa = this.sa): TaskContext {
     return {
-      sa: this.sa,
+      sa,
       config: this.config,
       now,
       emit: (a) => this.out.push(a),
@@ -102,12 +125,6 @@ export class Initiator {
     const a = this.out;
     this.out = [];
     return a;
-  }
-
-  private send(packets: readonly Uint8Array[], now: number): void {
-    const sa = this.sa;
-    for (const data of packets) this.out.push({ type: 'send', data, local: { ...sa.local }, remote: { ...sa.remote }, marker: sa.local.port === this.nattPort });
-    sa.lastOutbound = now;
   }
 
   /** Begin: IKE_SA_INIT, then IKE_AUTH with CP and the first CHILD_SA. */
@@ -142,6 +159,7 @@ export class Initiator {
   private established(ctx: TaskContext, config: IkeConfigTask, child: ChildCreateTask): void {
     const sa = this.sa;
     sa.state = 'established';
+    this.ikeRekeyAt = this.rekeyTime(ctx.now, this.config.ikeRekeyMs);
     this.configReply = config.reply;
     this.event({ type: 'established', spiI: toHex(sa.spiI), spiR: toHex(sa.spiR), natLocal: sa.natLocal, natRemote: sa.natRemote });
     const c = child.child;
@@ -158,6 +176,7 @@ export class Initiator {
     this.tm.clear();
     this.closeDeadline = Infinity;
     this.sa.wipe();
+    if (this.old !== undefined) this.retire(this.old);
     this.event(event);
   }
 
@@ -179,35 +198,62 @@ export class Initiator {
     const messageId = Math.max(sa.nextRequestId, exchange.exchangeType === ExchangeType.IKE_AUTH ? 2 : 0);
     try {
       const packets = protect(sa, { exchangeType: ExchangeType.INFORMATIONAL, response: false, messageId, payloads: new IkeDeleteTask().build(), random: (n) => this.random(n) });
-      this.send(packets, sa.lastOutbound);
+      this.cur.send(packets, sa.lastOutbound);
     } catch (e) {
       this.log(1, `could not send the Delete: ${asFailure(e).message}`);
     }
   }
 
-  private respond(exchangeType: number, payloads: readonly Payload[], now: number): Payload[] {
-    const r = handlePeerRequest(this.context(now), exchangeType, payloads, this.children);
-    if (r.deleteIke) this.peerClosing = true;
+  private respond(slot: SaSlot, exchangeType: number, payloads: readonly Payload[], now: number): Payload[] {
+    const ctx = this.context(now, slot.sa);
+    if (exchangeType === ExchangeType.CREATE_CHILD_SA && isIkeRekeyRequest(payloads)) {
+      if (slot !== this.cur || this.ikeRekeying || this.sa.state !== 'established') return [temporaryFailure()];
+      const r = respondIkeRekey(ctx, payloads);
+      this.pendingSwap = r.newSa;
+      return r.response;
+    }
+    const r = handlePeerRequest(ctx, exchangeType, payloads, this.children);
+    if (r.deleteIke && slot === this.cur) this.peerClosing = true;
+    if (r.deleteIke && slot !== this.cur) this.retireLater = slot;
     return r.response;
+  }
+
+  /** Drop an IKE SA that was replaced by a rekey. */
+  private retire(slot: SaSlot): void {
+    slot.tm.clear();
+    slot.sa.state = 'closed';
+    slot.sa.wipe();
+    if (this.old === slot) this.old = undefined;
+  }
+
+  /** Make `sa` (from an IKE rekey) current; the old one is kept until its Delete is done. */
+  private swapTo(sa: IkeSa, now: number): void {
+    const prior = this.cur;
+    this.old = prior;
+    this.cur = this.slot(sa);
+    this.ikeRekeying = false;
+    this.ikeRekeyAt = this.rekeyTime(now, this.config.ikeRekeyMs);
+    this.event({ type: 'ikeRekeyed', spiI: toHex(sa.spiI), spiR: toHex(sa.spiR) });
+    this.log(2, `IKE SA rekeyed: ${prior.sa.describe()} -> ${sa.describe()}`);
   }
 
   /** Feed one datagram (without the non-ESP marker) received on `path`. */
   receive(datagram: Uint8Array, path: { local: Endpoint; remote: Endpoint }, now: number): Action[] {
     try {
-      this.receiveInner(datagram, path, now);
+      this.receiveInner(datagram, now);
     } catch (e) {
       this.log(1, `dropped a message from ${path.remote.address}:${path.remote.port}: ${asFailure(e).message}`);
     }
     return this.flush();
   }
 
-  private receiveInner(buf: Uint8Array, _path: { local: Endpoint; remote: Endpoint }, now: number): void {
+  private receiveInner(buf: Uint8Array, now: number): void {
     const sa = this.sa;
     if (sa.state === 'created' || sa.state === 'closed' || sa.state === 'failed') return;
     const header = decodeHeader(buf);
-    if (header.majorVersion !== 2 || header.initiator || !bytesEqual(header.spiI, sa.spiI)) return;
+    if (header.majorVersion !== 2) return;
     if (header.exchangeType === ExchangeType.IKE_SA_INIT) {
-      if (!header.response || this.tm.activeMessageId !== header.messageId || sa.keys !== undefined) return;
+      if (header.initiator || !header.response || !bytesEqual(header.spiI, sa.spiI) || this.tm.activeMessageId !== header.messageId || sa.keys !== undefined) return;
       const msg = decodeMessage(buf);
       checkMessageRules(header, msg.payloads);
       sa.spiR = header.spiR.slice();
@@ -215,30 +261,25 @@ export class Initiator {
       this.tm.onResponse(header.exchangeType, header.messageId, msg.payloads, now);
       return;
     }
-    if (sa.keys === undefined || !bytesEqual(header.spiR, sa.spiR)) return;
-    const msg = decodeMessage(buf);
-    checkMessageRules(header, msg.payloads);
-    if (header.response) {
-      if (this.tm.activeMessageId !== header.messageId) return;
-      const r = unprotect(sa, buf, this.tm.responseReassembler, now);
-      if (r.state !== 'complete') return;
-      checkMessageRules(header, msg.payloads, r.payloads);
-      sa.lastInbound = now;
-      this.tm.onResponse(header.exchangeType, header.messageId, r.payloads, now);
-      return;
-    }
-    this.tm.onRequest(header.exchangeType, header.messageId, () => {
-      const r = unprotect(sa, buf, this.tm.requestReassembler(header.messageId), now);
-      if (r.state !== 'complete') return undefined;
-      checkMessageRules(header, msg.payloads, r.payloads);
-      sa.lastInbound = now;
-      return r.payloads;
-    }, now);
+    const slot = sa.keys !== undefined && this.cur.matches(header) ? this.cur : this.old?.matches(header) === true ? this.old : undefined;
+    if (slot === undefined) return;
+    slot.receive(buf, header, now);
+    this.afterRequest(now);
+  }
+
+  private afterRequest(now: number): void {
+    const next = this.pendingSwap;
+    this.pendingSwap = undefined;
+    if (next !== undefined) this.swapTo(next, now);
+    const done = this.retireLater;
+    this.retireLater = undefined;
+    if (done !== undefined) this.retire(done);
     if (this.peerClosing) this.finish('closed', { type: 'closed', byPeer: true }, true);
   }
 
   /** Run timers: retransmission, DPD, NAT-T keepalive, close timeout. */
   tick(now: number): Action[] {
+    this.old?.tm.tick(now);
     this.tm.tick(now);
     const sa = this.sa;
     if (now >= this.closeDeadline) this.finish('closed', { type: 'closed', byPeer: false }, false);
@@ -248,6 +289,7 @@ export class Initiator {
         this.tm.enqueue({ exchangeType: ExchangeType.INFORMATIONAL, tasks: [new DpdTask()], critical: false }, now);
       }
       for (const child of this.children.due(now)) this.startChildRekey(child, now);
+      if (now >= this.ikeRekeyAt && !this.ikeRekeying) this.startIkeRekey(now);
       if (sa.natLocal && c.keepaliveMs > 0 && now - sa.lastOutbound >= c.keepaliveMs) {
         this.out.push({ type: 'send', data: Uint8Array.of(0xff), local: { ...sa.local }, remote: { ...sa.remote }, marker: false });
         sa.lastOutbound = now;
@@ -263,7 +305,10 @@ export class Initiator {
     if (sa.state === 'established') {
       if (this.config.dpdDelayMs > 0 && !this.tm.busy) t = Math.min(t, sa.lastInbound + this.config.dpdDelayMs);
       if (sa.natLocal && this.config.keepaliveMs > 0) t = Math.min(t, sa.lastOutbound + this.config.keepaliveMs);
-      t = Math.min(t, this.children.nextRekey());
+      t = Math.min(t, this.children.nextRekey(), this.ikeRekeying ? Infinity : this.ikeRekeyAt);
+    }
+    if (this.old !== undefined) {
+      t = Math.min(t, this.old.tm.nextDeadline());
     }
     return t;
   }
@@ -316,6 +361,38 @@ export class Initiator {
       },
       onFailed: (ctx) => this.children.rekeyAborted(old.params.spiIn, ctx.now),
     }, now);
+  }
+
+  /** Rekey the IKE SA now (CHILD_SAs are kept; also runs by itself at `ikeRekeyMs`). */
+  rekeyIke(now: number): Action[] {
+    if (this.sa.state === 'established' && !this.ikeRekeying) this.startIkeRekey(now);
+    return this.flush();
+  }
+
+  private startIkeRekey(now: number): void {
+    const task = new IkeRekeyTask();
+    this.ikeRekeying = true;
+    this.tm.enqueue({
+      exchangeType: ExchangeType.CREATE_CHILD_SA,
+      tasks: [task],
+      critical: false,
+      onComplete: (ctx) => {
+        if (task.newSa === undefined) return;
+        const prior = this.cur;
+        this.swapTo(task.newSa, ctx.now);
+        prior.tm.enqueue({ exchangeType: ExchangeType.INFORMATIONAL, tasks: [new IkeDeleteTask()], critical: false, onComplete: () => this.retire(prior), onFailed: () => this.retire(prior) }, ctx.now);
+      },
+      onFailed: (ctx) => {
+        this.ikeRekeying = false;
+        this.ikeRekeyAt = this.rekeyTime(ctx.now, this.config.ikeRekeyMs);
+      },
+    }, now);
+  }
+
+  private rekeyTime(now: number, after: number): number {
+    if (after <= 0) return Infinity;
+    const r = this.random(2);
+    return now + after - Math.floor((((r[0] as number) << 8) | (r[1] as number)) / 0x10000 * this.config.rekeyJitterMs);
   }
 
   /** A liveness check now (also runs by itself after `dpdDelayMs` of silence). */

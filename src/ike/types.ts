@@ -69,6 +69,7 @@ export type IkeEvent =
   | { readonly type: 'childUp'; readonly child: InstalledChildSa; readonly config?: ConfigReply }
   | { readonly type: 'childDown'; readonly spiIn: number; readonly spiOut: number; readonly byPeer: boolean }
   | { readonly type: 'childRekeyed'; readonly oldSpiIn: number; readonly child: InstalledChildSa }
+  | { readonly type: 'ikeRekeyed'; readonly spiI: string; readonly spiR: string }
   | { readonly type: 'pathChanged'; readonly local: Endpoint; readonly remote: Endpoint }
   | { readonly type: 'failed'; readonly error: KiteError }
   | { readonly type: 'dead'; readonly reason: string }

@@ -21,6 +21,7 @@ import type { IkeIdentity } from '../config.js';
 import { FragmentReassembler } from '../fragment.js';
 import { IkeSa } from '../ike-sa.js';
 import { ikeAlgorithms } from '../negotiate.js';
+import { answerIkeRekey, completeIkeRekey, ikeRekeyRequest, isIkeRekey, type PendingIkeRekey } from './responder-ike.testkit.js';
 import { answerRekey, completeRekey, makeChild, pickFirst, rekeyRequest, type PendingRekey, type ResponderChild } from './responder-child.testkit.js';
 
 export type { ResponderChild } from './responder-child.testkit.js';
@@ -77,7 +78,10 @@ export class TestResponder {
   /** Payload lists of decrypted initiator requests, in order. */
   readonly requests: { exchangeType: number; payloads: readonly Payload[] }[] = [];
   initiatorAuthVerified = false;
-  private cached: { messageId: number; packets: Uint8Array[] } | undefined;
+  private readonly cached = new Map<IkeSa, { messageId: number; packets: Uint8Array[] }>();
+  /** IKE SAs replaced by a rekey, kept until deleted. */
+  retired: IkeSa[] = [];
+  private pendingIkeRekey: PendingIkeRekey | undefined;
   private readonly reassembler = new FragmentReassembler();
   private peerFragmentation = false;
   private peerSha = false;
@@ -90,28 +94,50 @@ export class TestResponder {
     const h = decodeHeader(buf);
     this.received.push(h.exchangeType);
     if (h.exchangeType === ExchangeType.IKE_SA_INIT) return h.response ? [] : this.init(buf, h, from);
-    const sa = this.sa;
-    if (sa === undefined || !bytesEqual(h.spiR, sa.spiR)) return [];
+    const sa = [this.sa, ...this.retired].find((x) => x !== undefined && bytesEqual(h.spiI, x.spiI) && bytesEqual(h.spiR, x.spiR));
+    if (sa === undefined) return [];
     if (h.response) {
       const r = unprotect(sa, buf, this.reassembler, now);
       if (r.state !== 'complete' || h.messageId !== sa.nextRequestId) return [];
       sa.nextRequestId = h.messageId + 1;
       this.responses.push({ exchangeType: h.exchangeType, payloads: r.payloads });
-      if (h.exchangeType === ExchangeType.CREATE_CHILD_SA && this.pendingRekey !== undefined) this.addChild(completeRekey(sa, this.pendingRekey, r.payloads));
+      this.onResponse(sa, h.exchangeType, r.payloads);
       return [];
     }
-    if (this.cached !== undefined && h.messageId === this.cached.messageId) return this.cached.packets;
+    const cached = this.cached.get(sa);
+    if (cached !== undefined && h.messageId === cached.messageId) return cached.packets;
     if (h.messageId !== sa.nextPeerRequestId) return [];
     const r = unprotect(sa, buf, this.reassembler, now);
     if (r.state !== 'complete') return [];
     this.requests.push({ exchangeType: h.exchangeType, payloads: r.payloads });
     const payloads = h.exchangeType === ExchangeType.IKE_AUTH ? this.auth(r.payloads)
       : h.exchangeType === ExchangeType.CREATE_CHILD_SA ? this.rekeyAnswer(sa, r.payloads)
-      : this.informational(r.payloads);
+      : this.informational(sa, r.payloads);
     const packets = protect(sa, { exchangeType: h.exchangeType, response: true, messageId: h.messageId, payloads, ...(this.peerFragmentation ? { fragmentSize: this.o.fragmentSize ?? 1228 } : {}) });
-    this.cached = { messageId: h.messageId, packets };
+    this.cached.set(sa, { messageId: h.messageId, packets });
     sa.nextPeerRequestId = h.messageId + 1;
+    if (this.swapTo !== undefined) {
+      this.retired.push(sa);
+      this.sa = this.swapTo;
+      this.swapTo = undefined;
+    }
     return packets;
+  }
+
+  private swapTo: IkeSa | undefined;
+
+  private onResponse(sa: IkeSa, exchangeType: number, payloads: readonly Payload[]): void {
+    if (exchangeType !== ExchangeType.CREATE_CHILD_SA) return;
+    if (this.pendingIkeRekey !== undefined) {
+      const next = completeIkeRekey(sa, this.pendingIkeRekey, payloads);
+      this.pendingIkeRekey = undefined;
+      if (next !== undefined) {
+        this.retired.push(sa);
+        this.sa = next;
+      }
+      return;
+    }
+    if (this.pendingRekey !== undefined) this.addChild(completeRekey(sa, this.pendingRekey, payloads));
   }
 
   private plain(h: IkeHeader, spiR: Uint8Array, payloads: Payload[]): Uint8Array {
@@ -230,6 +256,12 @@ export class TestResponder {
   }
 
   private rekeyAnswer(sa: IkeSa, req: readonly Payload[]): Payload[] {
+    if (isIkeRekey(req)) {
+      const r = answerIkeRekey(sa, req);
+      if (r === undefined) return [notify(NotifyType.INVALID_SYNTAX)];
+      this.swapTo = r.sa;
+      return r.payloads;
+    }
     if (this.o.error?.where === 'rekey') return [notify(this.o.error.notifyType)];
     const r = answerRekey(sa, req, this.children, this.o.rekeyNonceFill);
     this.addChild(r.child);
@@ -256,10 +288,11 @@ export class TestResponder {
     return out;
   }
 
-  private informational(req: readonly Payload[]): Payload[] {
+  private informational(sa: IkeSa, req: readonly Payload[]): Payload[] {
     const deletes = filterPayloads(req, PayloadType.DELETE);
     if (deletes.some((d) => d.protocolId === ProtocolId.IKE)) {
-      this.closed = true;
+      if (sa === this.sa) this.closed = true;
+      else this.retired = this.retired.filter((x) => x !== sa);
       return [];
     }
     const esp = deletes.find((d) => d.protocolId === ProtocolId.ESP);
@@ -276,10 +309,15 @@ export class TestResponder {
    * Build a request of ours: 'dpd' (empty), 'natd' (strongSwan MOBIKE style), 'delete-ike',
    * 'delete-child' (of `child`, default the latest), 'rekey-child' (of `child`; PFS with `group`).
    */
-  request(kind: 'dpd' | 'natd' | 'delete-ike' | 'delete-child' | 'rekey-child', child = this.child, group?: number): Uint8Array[] {
-    const sa = this.sa as IkeSa;
+  request(kind: 'dpd' | 'natd' | 'delete-ike' | 'delete-child' | 'rekey-child' | 'rekey-ike', child = this.child, group?: number, on: IkeSa | undefined = this.sa): Uint8Array[] {
+    const sa = on as IkeSa;
     let payloads: Payload[] = [];
-    const exchangeType = kind === 'rekey-child' ? ExchangeType.CREATE_CHILD_SA : ExchangeType.INFORMATIONAL;
+    const exchangeType = kind === 'rekey-child' || kind === 'rekey-ike' ? ExchangeType.CREATE_CHILD_SA : ExchangeType.INFORMATIONAL;
+    if (kind === 'rekey-ike') {
+      const r = ikeRekeyRequest(sa);
+      payloads = r.payloads;
+      this.pendingIkeRekey = r.pending;
+    }
     if (kind === 'rekey-child' && child !== undefined) {
       const r = rekeyRequest(child, group, this.o.rekeyNonceFill);
       payloads = r.payloads;
