@@ -23,6 +23,8 @@ export interface ConnectArgs {
   readonly holdMs: number;
   /** Rekey our CHILD_SA this long after it came up. */
   readonly rekeyAfterMs?: number;
+  /** Rekey the IKE SA this long after it came up. */
+  readonly ikeRekeyAfterMs?: number;
 }
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -52,6 +54,8 @@ async function main(): Promise<void> {
   client.on('log', (l, m) => logs.push(`${l} ${m}`));
   const rekeys: { oldSpiIn: number; spiIn: number; spiOut: number }[] = [];
   client.on('childRekeyed', (oldSpiIn, c) => rekeys.push({ oldSpiIn, spiIn: c.params.spiIn, spiOut: c.params.spiOut }));
+  const ikeRekeys: string[] = [];
+  client.on('ikeRekeyed', (spiI, spiR) => ikeRekeys.push(`${spiI}_i ${spiR}_r`));
   try {
     const r = await client.connect();
     const st = client.status();
@@ -72,9 +76,10 @@ async function main(): Promise<void> {
         if (current !== undefined) client.rekeyChild(current.params.spiIn);
       }, a.rekeyAfterMs);
     }
+    if (a.ikeRekeyAfterMs !== undefined) setTimeout(() => client.rekeyIke(), a.ikeRekeyAfterMs);
     await alive;
     const s2 = client.status();
-    out({ phase: 'alive', state: s2?.state, rekeys, children: s2?.children.map((c) => ({ spiIn: c.params.spiIn, spiOut: c.params.spiOut })) });
+    out({ phase: 'alive', state: s2?.state, rekeys, ikeRekeys, spiI: s2?.spiI, spiR: s2?.spiR, children: s2?.children.map((c) => ({ spiIn: c.params.spiIn, spiOut: c.params.spiOut })) });
     await client.close();
     out({ phase: 'closed', state: client.status()?.state, logs });
   } catch (e) {

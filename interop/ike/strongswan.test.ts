@@ -3,7 +3,7 @@
  * strongSwan responder (kernel-libipsec) with RSA-2048 certificates: INVALID_KE_PAYLOAD retry
  * (we offer X25519 first, the responder only MODP-2048), NAT-T on 4500, IKE_AUTH fragmented both
  * ways, a virtual IP from the pool, the CHILD_SA, a liveness check, CHILD_SA rekeys initiated by
- * strongSwan and by Kite, and a clean Delete.
+ * strongSwan and by Kite, IKE SA rekeys initiated by both (CHILD_SAs kept), and a clean Delete.
  * Needs root and strongSwan; skipped otherwise.
  */
 import { existsSync } from 'node:fs';
@@ -29,7 +29,7 @@ function lines(text: string): Line[] {
 }
 
 describe.skipIf(!canRun)('Kite initiator vs strongSwan responder (live)', () => {
-  it('connects (INVALID_KE retry, NAT-T, fragmented IKE_AUTH, virtual IP, CHILD_SA), DPD, CHILD rekeys both ways, closes', async () => {
+  it('connects (INVALID_KE retry, NAT-T, fragmented IKE_AUTH, virtual IP, CHILD_SA), DPD, CHILD and IKE rekeys both ways, closes', async () => {
     await withLab(async (lab) => {
       const pkiDir = join(STRONGSWAN_FIXTURES_DIR, 'pki');
       const pki = await ensureTestPki(pkiDir, lab.workdir);
@@ -42,7 +42,7 @@ describe.skipIf(!canRun)('Kite initiator vs strongSwan responder (live)', () => 
         caCerts: [pki.caCert],
         privateKeys: [pki.gatewayKey],
       });
-      const args: ConnectArgs = { pkiDir, local: net.initiator.address, remote: net.responder.address, innerNetwork: { start: '10.99.0.0', end: '10.99.0.255' }, holdMs: 2500, rekeyAfterMs: 1200 };
+      const args: ConnectArgs = { pkiDir, local: net.initiator.address, remote: net.responder.address, innerNetwork: { start: '10.99.0.0', end: '10.99.0.255' }, holdMs: 4000, rekeyAfterMs: 1200, ikeRekeyAfterMs: 2800 };
       const kite = startProcess(net.initiator.exec([process.execPath, '--import', 'tsx', SCRIPT, JSON.stringify(args)]));
       lab.defer(`stop kite (pid ${kite.pid})`, () => kite.stop());
       const up = await waitFor('kite up', () => lines(kite.output()).find((l) => l.phase === 'up' || l.phase === 'error'), 20_000);
@@ -51,12 +51,18 @@ describe.skipIf(!canRun)('Kite initiator vs strongSwan responder (live)', () => 
       expect(sas).toContain('state=ESTABLISHED');
       // strongSwan rekeys the CHILD_SA; Kite rekeys it again 1.2 s after it came up
       await charon.swanctl(['--rekey', '--child', 'net']);
+      // strongSwan rekeys the IKE SA at ~1.6 s; Kite rekeys it again at 2.8 s
+      await new Promise((r) => setTimeout(r, 1000));
+      await charon.swanctl(['--rekey', '--ike', 'rw']);
+      await waitFor('Kite\'s IKE rekey', async () => ((await readFile(charon.logPath, 'utf8')).match(/rekeyed between/g)?.length === 2 ? true : undefined), 5000);
+      const final = (await charon.swanctl(['--list-sas', '--raw'])).stdout;
       await kite.exited;
       const all = lines(kite.output());
       const closed = all.find((l) => l.phase === 'closed');
       expect(closed, JSON.stringify(all)).toBeDefined();
       expect(closed?.state).toBe('closed');
-      const alive = all.find((l) => l.phase === 'alive') as { state: string; rekeys: unknown[]; children: { spiIn: number; spiOut: number }[] } | undefined;
+      const alive = all.find((l) => l.phase === 'alive') as { state: string; rekeys: unknown[]; ikeRekeys: string[]; spiI: string; spiR: string; children: { spiIn: number; spiOut: number }[] } | undefined;
+      expect(alive?.ikeRekeys, JSON.stringify(all)).toHaveLength(2);
       expect(alive?.state).toBe('established');
       expect(alive?.rekeys, JSON.stringify(all)).toHaveLength(2);
       expect(alive?.children).toHaveLength(1);
@@ -76,6 +82,10 @@ describe.skipIf(!canRun)('Kite initiator vs strongSwan responder (live)', () => 
       // both rekeys as strongSwan saw them, and the surviving CHILD_SA's SPIs
       expect(log).toMatch(/CHILD_SA net\{2\} established/);
       expect(log).toMatch(/CHILD_SA net\{3\} established/);
+      // two IKE rekeys; the final IKE SA is the one Kite reported, and it is the one deleted at close
+      expect(log.match(/IKE_SA rw\[\d+\] rekeyed between/g)).toHaveLength(2);
+      expect(final, `${JSON.stringify(alive)} ${final}`).toContain(`initiator-spi=${alive?.spiI}`);
+      expect(final).toContain(`responder-spi=${alive?.spiR}`);
       const last = alive?.children[0];
       if (last !== undefined) expect(log).toContain(`SPIs ${hex(last.spiOut)}_i ${hex(last.spiIn)}_o`);
     });

@@ -37,6 +37,7 @@ export interface KiteClientEvents {
   childUp: [child: InstalledChildSa, config: ConfigReply | undefined];
   childDown: [spiIn: number, spiOut: number, byPeer: boolean];
   childRekeyed: [oldSpiIn: number, child: InstalledChildSa];
+  ikeRekeyed: [spiI: string, spiR: string];
   pathChanged: [local: Endpoint, remote: Endpoint];
   dead: [reason: string];
   closed: [byPeer: boolean];
@@ -151,6 +152,7 @@ export class KiteClient {
       case 'childUp': return this.emit('childUp', e.child, e.config);
       case 'childDown': return this.emit('childDown', e.spiIn, e.spiOut, e.byPeer);
       case 'childRekeyed': return this.emit('childRekeyed', e.oldSpiIn, e.child);
+      case 'ikeRekeyed': return this.emit('ikeRekeyed', e.spiI, e.spiR);
       case 'pathChanged': return this.emit('pathChanged', e.local, e.remote);
       case 'dead': return this.emit('dead', e.reason);
       case 'closed': return this.emit('closed', e.byPeer);
@@ -169,6 +171,12 @@ export class KiteClient {
   rekeyChild(spiIn: number): void {
     const core = this.core;
     if (core !== undefined) this.run(core.rekeyChild(spiIn, this.clock.now()));
+  }
+
+  /** Rekey the IKE SA now (CHILD_SAs kept); `ikeRekeyed` follows. */
+  rekeyIke(): void {
+    const core = this.core;
+    if (core !== undefined) this.run(core.rekeyIke(this.clock.now()));
   }
 
   /** Send a UDP-encapsulated ESP packet to the gateway (NAT-T socket). */
