@@ -74,6 +74,16 @@ export class ChildTable {
     return true;
   }
 
+  /** The path moved (MOBIKE): re-announce every CHILD_SA with its new UDP encapsulation. */
+  moved(encap: InstalledChildSa['encap']): void {
+    for (const [spiIn, e] of this.entries) {
+      const { encap: _old, ...rest } = e.child;
+      const child: InstalledChildSa = encap === undefined ? rest : { ...rest, encap: { local: { ...encap.local }, remote: { ...encap.remote } } };
+      this.entries.set(spiIn, { ...e, child });
+      if (!e.replaced) this.emit({ type: 'install-child', child });
+    }
+  }
+
   /** Remove all. */
   clear(byPeer: boolean): void {
     for (const spiIn of [...this.entries.keys()]) this.remove(spiIn, byPeer);

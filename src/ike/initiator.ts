@@ -17,6 +17,7 @@ import { IkeSa } from './ike-sa.js';
 import { protect } from './protect.js';
 import { SaSlot } from './slot.js';
 import { IkeRekeyTask, isIkeRekeyRequest, respondIkeRekey } from './tasks/ike-rekey.js';
+import { MobikeUpdateTask } from './tasks/ike-mobike.js';
 import { asFailure, type TaskManager } from './task-manager.js';
 import { ChildCreateTask } from './tasks/child-create.js';
 import { IkeAuthTask } from './tasks/ike-auth.js';
@@ -361,6 +362,30 @@ export class Initiator {
       },
       onFailed: (ctx) => this.children.rekeyAborted(old.params.spiIn, ctx.now),
     }, now);
+  }
+
+  /**
+   * Our address changed (MOBIKE, RFC 4555): move the IKE SA to `local` (same port scheme) and send
+   * UPDATE_SA_ADDRESSES; `pathChanged` follows the peer's answer, and CHILD_SAs are re-announced
+   * with the new UDP encapsulation endpoints. Without MOBIKE on both sides this fails with NO_MOBIKE.
+   */
+  updateLocalAddress(local: Endpoint, now: number): Action[] {
+    const sa = this.sa;
+    if (sa.state !== 'established' || !this.config.mobike || !sa.peer.mobike) {
+      this.log(1, 'cannot move the IKE SA: MOBIKE is not negotiated');
+      return this.flush();
+    }
+    sa.local = { ...local };
+    this.tm.enqueue({
+      exchangeType: ExchangeType.INFORMATIONAL,
+      tasks: [new MobikeUpdateTask()],
+      critical: false,
+      onComplete: () => {
+        this.event({ type: 'pathChanged', local: { ...sa.local }, remote: { ...sa.remote } });
+        this.children.moved(sa.natT ? { local: sa.local, remote: sa.remote } : undefined);
+      },
+    }, now);
+    return this.flush();
   }
 
   /** Rekey the IKE SA now (CHILD_SAs are kept; also runs by itself at `ikeRekeyMs`). */

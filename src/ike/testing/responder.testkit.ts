@@ -48,6 +48,8 @@ export interface TestResponderOptions {
   readonly dns?: readonly string[];
   /** Answer with this error notify in IKE_SA_INIT, IKE_AUTH, or inside IKE_AUTH for the CHILD_SA. */
   readonly error?: { readonly where: 'init' | 'auth' | 'child' | 'rekey'; readonly notifyType: number; readonly data?: Uint8Array };
+  /** Do not echo COOKIE2. */
+  readonly badCookie2?: boolean;
   /** Fill the nonces of CHILD_SA rekeys with this octet (collision tests). */
   readonly rekeyNonceFill?: number;
   /** Corrupt our AUTH signature. */
@@ -87,7 +89,9 @@ export class TestResponder {
   private peerSha = false;
   private readonly cookieSecret = new Uint8Array(randomBytes(16));
 
-  constructor(readonly o: TestResponderOptions) {}
+  constructor(readonly o: TestResponderOptions) {
+    this.natInitiator = o.natInitiator === true;
+  }
 
   /** Handle one datagram (no non-ESP marker) from `from`; returns the datagrams to send back. */
   receive(buf: Uint8Array, from: Endpoint, now: number): Uint8Array[] {
@@ -104,6 +108,7 @@ export class TestResponder {
       this.onResponse(sa, h.exchangeType, r.payloads);
       return [];
     }
+    this.lastFrom = from;
     const cached = this.cached.get(sa);
     if (cached !== undefined && h.messageId === cached.messageId) return cached.packets;
     if (h.messageId !== sa.nextPeerRequestId) return [];
@@ -125,6 +130,11 @@ export class TestResponder {
   }
 
   private swapTo: IkeSa | undefined;
+  /** Pretend the initiator is behind a NAT from now on (initially `natInitiator`). */
+  natInitiator: boolean;
+  private lastFrom: Endpoint | undefined;
+  /** Paths the initiator moved to with UPDATE_SA_ADDRESSES. */
+  readonly pathUpdates: Endpoint[] = [];
 
   private onResponse(sa: IkeSa, exchangeType: number, payloads: readonly Payload[]): void {
     if (exchangeType !== ExchangeType.CREATE_CHILD_SA) return;
@@ -189,7 +199,7 @@ export class TestResponder {
       { type: PayloadType.KE, critical: false, group: chosen.group, data: ke.publicKey },
       { type: PayloadType.NONCE, critical: false, data: sa.nonceR },
       notify(NotifyType.NAT_DETECTION_SOURCE_IP, natdHash(sa.spiI, sa.spiR, this.o.local)),
-      notify(NotifyType.NAT_DETECTION_DESTINATION_IP, this.o.natInitiator === true ? new Uint8Array(randomBytes(20)) : natdHash(sa.spiI, sa.spiR, from)),
+      notify(NotifyType.NAT_DETECTION_DESTINATION_IP, this.natInitiator ? new Uint8Array(randomBytes(20)) : natdHash(sa.spiI, sa.spiR, from)),
     ];
     if (this.o.fragmentation !== false) out.push(notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED));
     if (this.o.signatureHashes !== false) out.push(notify(NotifyType.SIGNATURE_HASH_ALGORITHMS, Uint8Array.of(0, 2, 0, 3, 0, 4)));
@@ -289,6 +299,17 @@ export class TestResponder {
   }
 
   private informational(sa: IkeSa, req: readonly Payload[]): Payload[] {
+    if (findNotifies(req, NotifyType.UPDATE_SA_ADDRESSES).length > 0 && this.lastFrom !== undefined) {
+      const from = this.lastFrom;
+      sa.remote = from;
+      this.pathUpdates.push(from);
+      const cookie2 = findNotifies(req, NotifyType.COOKIE2)[0];
+      return [
+        notify(NotifyType.NAT_DETECTION_SOURCE_IP, natdHash(sa.spiI, sa.spiR, this.o.local)),
+        notify(NotifyType.NAT_DETECTION_DESTINATION_IP, this.natInitiator ? new Uint8Array(randomBytes(20)) : natdHash(sa.spiI, sa.spiR, from)),
+        ...(cookie2 === undefined || this.o.badCookie2 === true ? [] : [notify(NotifyType.COOKIE2, cookie2.data)]),
+      ];
+    }
     const deletes = filterPayloads(req, PayloadType.DELETE);
     if (deletes.some((d) => d.protocolId === ProtocolId.IKE)) {
       if (sa === this.sa) this.closed = true;
