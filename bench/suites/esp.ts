@@ -80,7 +80,7 @@ function bareAead(algorithm: string, keyBytes: number, backend: Backend, n: numb
  * single long run mostly measures the neighbours, and alternating keeps ESP and its bare-AEAD
  * floor under the same conditions.
  */
-function bestRates(fns: readonly (() => void)[], minMs: number, rounds = 5): number[] {
+function bestRates(fns: readonly (() => void)[], minMs: number, rounds = 20): number[] {
   const best = fns.map(() => 0);
   for (let r = 0; r < rounds; r++) {
     fns.forEach((fn, i) => {
