@@ -18,6 +18,13 @@ interface Entry {
   replaced: boolean;
 }
 
+/** `now + after` minus a random share (from the octets of `r`) of `jitter`; Infinity when `after` <= 0. */
+export function jitteredTime(now: number, after: number, jitter: number, r: Uint8Array): number {
+  if (after <= 0) return Infinity;
+  const u = (((r[0] ?? 0) << 16) | ((r[1] ?? 0) << 8) | (r[2] ?? 0)) / 0x1000000;
+  return now + after - Math.floor(u * jitter);
+}
+
 /** What to do after our rekey completed. */
 export interface RekeyDecision {
   /** Inbound SPIs of CHILD_SAs we must now delete (the old one, or our redundant new one). */
@@ -35,11 +42,7 @@ export class ChildTable {
   ) {}
 
   private rekeyTime(now: number): number {
-    const { childRekeyMs, rekeyJitterMs } = this.config;
-    if (childRekeyMs <= 0) return Infinity;
-    const r = this.random(4);
-    const u = (((r[0] as number) << 16) | ((r[1] as number) << 8) | (r[2] as number)) / 0x1000000;
-    return now + childRekeyMs - Math.floor(u * rekeyJitterMs);
+    return jitteredTime(now, this.config.childRekeyMs, this.config.rekeyJitterMs, this.random(4));
   }
 
   /** Install a new CHILD_SA. */

@@ -5,52 +5,26 @@
  * cache, fragments) with the tasks of each exchange; all shared state lives in the {@link IkeSa}.
  */
 import { randomBytes } from 'node:crypto';
-import { ExchangeType, NotifyType, PayloadType } from '../iana/ikev2.js';
-import { toHex } from '../util/bytes.js';
+import type { KiteError } from '../errors.js';
+import { ExchangeType } from '../iana/ikev2.js';
+import { bytesEqual, toHex } from '../util/bytes.js';
 import { decodeHeader } from '../wire/header.js';
 import { decodeMessage } from '../wire/message.js';
 import { checkMessageRules } from '../wire/message-rules.js';
 import type { Payload } from '../wire/payload.js';
-import { bytesEqual } from '../util/bytes.js';
+import { ChildTable, jitteredTime } from './children.js';
 import { resolveConfig, type InitiatorConfig, type InitiatorOptions } from './config.js';
+import { childDeleteExchange, childRekeyExchange, dpdExchange, ikeAuthExchange, ikeDeleteExchange, ikeInitExchange, ikeRekeyExchange, mobikeExchange, quietIkeDelete } from './exchanges.js';
 import { IkeSa } from './ike-sa.js';
-import { protect } from './protect.js';
+import { handlePeerRequest, temporaryFailure } from './peer-requests.js';
 import { SaSlot } from './slot.js';
-import { IkeRekeyTask, isIkeRekeyRequest, respondIkeRekey } from './tasks/ike-rekey.js';
-import { MobikeUpdateTask } from './tasks/ike-mobike.js';
+import { initiatorStatus, type InitiatorStatus } from './status.js';
 import { asFailure, type TaskManager } from './task-manager.js';
-import { ChildCreateTask } from './tasks/child-create.js';
-import { IkeAuthTask } from './tasks/ike-auth.js';
-import { IkeConfigTask } from './tasks/ike-config.js';
-import { IkeInitTask } from './tasks/ike-init.js';
-import { ChildDeleteTask, DpdTask, IkeDeleteTask } from './tasks/informational.js';
-import { ChildRekeyTask } from './tasks/child-rekey.js';
-import { ChildTable } from './children.js';
-import { handlePeerRequest } from './peer-requests.js';
+import { isIkeRekeyRequest, respondIkeRekey } from './tasks/ike-rekey.js';
 import type { Exchange, TaskContext } from './tasks/task.js';
-import type { KiteError } from '../errors.js';
 import type { Action, ConfigReply, Endpoint, IkeEvent, InstalledChildSa, LogLevel } from './types.js';
-import type { NotifyPayload } from '../wire/payloads/notify.js';
 
-function temporaryFailure(): NotifyPayload {
-  return { type: PayloadType.NOTIFY, critical: false, protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.TEMPORARY_FAILURE, data: new Uint8Array(0) };
-}
-
-/** Snapshot for `status()`. */
-export interface InitiatorStatus {
-  readonly state: IkeSa['state'];
-  readonly spiI: string;
-  readonly spiR: string;
-  readonly algorithms: IkeSa['algorithms'];
-  readonly local: Endpoint;
-  readonly remote: Endpoint;
-  readonly natLocal: boolean;
-  readonly natRemote: boolean;
-  readonly peerFragmentation: boolean;
-  readonly peerMobike: boolean;
-  readonly children: readonly InstalledChildSa[];
-  readonly config: ConfigReply | undefined;
-}
+export type { InitiatorStatus } from './status.js';
 
 /** The initiator of one IKE SA. */
 export class Initiator {
@@ -133,9 +107,7 @@ export class Initiator {
     if (this.sa.state !== 'created') return this.flush();
     this.sa.state = 'connecting';
     this.sa.lastInbound = now;
-    const ctx = this.context(now);
-    const init: Exchange = { exchangeType: ExchangeType.IKE_SA_INIT, tasks: [IkeInitTask.fromConfig(ctx)], critical: true, onComplete: (c) => this.afterInit(c) };
-    this.tm.enqueue(init, now);
+    this.tm.enqueue(ikeInitExchange(this.context(now), (c) => this.afterInit(c)), now);
     return this.flush();
   }
 
@@ -146,27 +118,18 @@ export class Initiator {
       sa.remote = { ...sa.remote, port: 4500 };
       ctx.log(2, `switching to UDP 4500 (${sa.natT ? 'NAT detected' : 'MOBIKE'})`);
     }
-    const config = new IkeConfigTask();
-    const child = new ChildCreateTask();
-    const auth: Exchange = {
-      exchangeType: ExchangeType.IKE_AUTH,
-      tasks: [new IkeAuthTask(), config, child],
-      critical: true,
-      onComplete: (c) => this.established(c, config, child),
-    };
-    this.tm.enqueue(auth, ctx.now);
+    this.tm.enqueue(ikeAuthExchange((c, reply, child) => this.established(c, reply, child)), ctx.now);
   }
 
-  private established(ctx: TaskContext, config: IkeConfigTask, child: ChildCreateTask): void {
+  private established(ctx: TaskContext, reply: ConfigReply | undefined, c: InstalledChildSa | undefined): void {
     const sa = this.sa;
     sa.state = 'established';
     this.ikeRekeyAt = this.rekeyTime(ctx.now, this.config.ikeRekeyMs);
-    this.configReply = config.reply;
+    this.configReply = reply;
     this.event({ type: 'established', spiI: toHex(sa.spiI), spiR: toHex(sa.spiR), natLocal: sa.natLocal, natRemote: sa.natRemote });
-    const c = child.child;
     if (c === undefined) return;
     this.children.add(c, ctx.now);
-    this.event({ type: 'childUp', child: c, ...(config.reply === undefined ? {} : { config: config.reply }) });
+    this.event({ type: 'childUp', child: c, ...(reply === undefined ? {} : { config: reply }) });
     ctx.log(2, `CHILD_SA ${c.params.spiIn.toString(16)}_i ${c.params.spiOut.toString(16)}_o up`);
   }
 
@@ -195,11 +158,8 @@ export class Initiator {
 
   /** The IKE SA is up on the gateway but we give up on it (CHILD_SA refused): one Delete, no wait. */
   private deleteQuietly(exchange: Exchange): void {
-    const sa = this.sa;
-    const messageId = Math.max(sa.nextRequestId, exchange.exchangeType === ExchangeType.IKE_AUTH ? 2 : 0);
     try {
-      const packets = protect(sa, { exchangeType: ExchangeType.INFORMATIONAL, response: false, messageId, payloads: new IkeDeleteTask().build(), random: (n) => this.random(n) });
-      this.cur.send(packets, sa.lastOutbound);
+      this.cur.send(quietIkeDelete(this.sa, exchange, (n) => this.random(n)), this.sa.lastOutbound);
     } catch (e) {
       this.log(1, `could not send the Delete: ${asFailure(e).message}`);
     }
@@ -287,7 +247,7 @@ export class Initiator {
     if (sa.state === 'established') {
       const c = this.config;
       if (c.dpdDelayMs > 0 && !this.tm.busy && this.tm.queued === 0 && now - sa.lastInbound >= c.dpdDelayMs) {
-        this.tm.enqueue({ exchangeType: ExchangeType.INFORMATIONAL, tasks: [new DpdTask()], critical: false }, now);
+        this.tm.enqueue(dpdExchange(), now);
       }
       for (const child of this.children.due(now)) this.startChildRekey(child, now);
       if (now >= this.ikeRekeyAt && !this.ikeRekeying) this.startIkeRekey(now);
@@ -321,7 +281,7 @@ export class Initiator {
       sa.state = 'deleting';
       this.closeDeadline = now + this.config.closeTimeoutMs;
       this.tm.clear();
-      this.tm.enqueue({ exchangeType: ExchangeType.INFORMATIONAL, tasks: [new IkeDeleteTask()], critical: true, onComplete: () => this.finish('closed', { type: 'closed', byPeer: false }, false) }, now);
+      this.tm.enqueue(ikeDeleteExchange(true, () => this.finish('closed', { type: 'closed', byPeer: false }, false)), now);
     } else if (sa.state === 'connecting' || sa.state === 'created') {
       this.finish('closed', { type: 'closed', byPeer: false }, false);
     }
@@ -335,12 +295,7 @@ export class Initiator {
   }
 
   private queueChildDelete(spiIn: number, now: number): void {
-    this.tm.enqueue({
-      exchangeType: ExchangeType.INFORMATIONAL,
-      tasks: [new ChildDeleteTask([spiIn])],
-      critical: false,
-      onComplete: () => { this.children.remove(spiIn, false); },
-    }, now);
+    this.tm.enqueue(childDeleteExchange(spiIn, this.children), now);
   }
 
   /** Rekey one CHILD_SA now (make-before-break; also runs by itself at the soft lifetime). */
@@ -351,17 +306,7 @@ export class Initiator {
   }
 
   private startChildRekey(old: InstalledChildSa, now: number): void {
-    const task = new ChildRekeyTask(old);
-    this.children.rekeyStarted(old.params.spiIn, task);
-    this.tm.enqueue({
-      exchangeType: ExchangeType.CREATE_CHILD_SA,
-      tasks: [task],
-      critical: false,
-      onComplete: (ctx) => {
-        for (const spi of this.children.rekeyDone(task, ctx.now).deleteSpisIn) this.queueChildDelete(spi, ctx.now);
-      },
-      onFailed: (ctx) => this.children.rekeyAborted(old.params.spiIn, ctx.now),
-    }, now);
+    this.tm.enqueue(childRekeyExchange(old, this.children, (spi, t) => this.queueChildDelete(spi, t)), now);
   }
 
   /**
@@ -376,15 +321,10 @@ export class Initiator {
       return this.flush();
     }
     sa.local = { ...local };
-    this.tm.enqueue({
-      exchangeType: ExchangeType.INFORMATIONAL,
-      tasks: [new MobikeUpdateTask()],
-      critical: false,
-      onComplete: () => {
-        this.event({ type: 'pathChanged', local: { ...sa.local }, remote: { ...sa.remote } });
-        this.children.moved(sa.natT ? { local: sa.local, remote: sa.remote } : undefined);
-      },
-    }, now);
+    this.tm.enqueue(mobikeExchange(sa, (l, r) => {
+      this.event({ type: 'pathChanged', local: l, remote: r });
+      this.children.moved(sa.natT ? { local: l, remote: r } : undefined);
+    }), now);
     return this.flush();
   }
 
@@ -395,53 +335,29 @@ export class Initiator {
   }
 
   private startIkeRekey(now: number): void {
-    const task = new IkeRekeyTask();
     this.ikeRekeying = true;
-    this.tm.enqueue({
-      exchangeType: ExchangeType.CREATE_CHILD_SA,
-      tasks: [task],
-      critical: false,
-      onComplete: (ctx) => {
-        if (task.newSa === undefined) return;
-        const prior = this.cur;
-        this.swapTo(task.newSa, ctx.now);
-        prior.tm.enqueue({ exchangeType: ExchangeType.INFORMATIONAL, tasks: [new IkeDeleteTask()], critical: false, onComplete: () => this.retire(prior), onFailed: () => this.retire(prior) }, ctx.now);
-      },
-      onFailed: (ctx) => {
-        this.ikeRekeying = false;
-        this.ikeRekeyAt = this.rekeyTime(ctx.now, this.config.ikeRekeyMs);
-      },
-    }, now);
+    this.tm.enqueue(ikeRekeyExchange((sa, t) => {
+      const prior = this.cur;
+      this.swapTo(sa, t);
+      prior.tm.enqueue(ikeDeleteExchange(false, () => this.retire(prior)), t);
+    }, (t) => {
+      this.ikeRekeying = false;
+      this.ikeRekeyAt = this.rekeyTime(t, this.config.ikeRekeyMs);
+    }), now);
   }
 
   private rekeyTime(now: number, after: number): number {
-    if (after <= 0) return Infinity;
-    const r = this.random(2);
-    return now + after - Math.floor((((r[0] as number) << 8) | (r[1] as number)) / 0x10000 * this.config.rekeyJitterMs);
+    return jitteredTime(now, after, this.config.rekeyJitterMs, this.random(4));
   }
 
   /** A liveness check now (also runs by itself after `dpdDelayMs` of silence). */
   checkLiveness(now: number): Action[] {
-    if (this.sa.state === 'established') this.tm.enqueue({ exchangeType: ExchangeType.INFORMATIONAL, tasks: [new DpdTask()], critical: false }, now);
+    if (this.sa.state === 'established') this.tm.enqueue(dpdExchange(), now);
     return this.flush();
   }
 
   /** Snapshot of the SA. */
   status(): InitiatorStatus {
-    const sa = this.sa;
-    return {
-      state: sa.state,
-      spiI: toHex(sa.spiI),
-      spiR: toHex(sa.spiR),
-      algorithms: sa.algorithms,
-      local: sa.local,
-      remote: sa.remote,
-      natLocal: sa.natLocal,
-      natRemote: sa.natRemote,
-      peerFragmentation: sa.peer.fragmentation,
-      peerMobike: sa.peer.mobike,
-      children: this.children.list(),
-      config: this.configReply,
-    };
+    return initiatorStatus(this.sa, this.children.list(), this.configReply);
   }
 }

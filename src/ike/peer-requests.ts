@@ -5,10 +5,16 @@
  */
 import { ExchangeType, NotifyType, PayloadType } from '../iana/ikev2.js';
 import type { Payload } from '../wire/payload.js';
+import type { NotifyPayload } from '../wire/payloads/notify.js';
 import type { ChildTable } from './children.js';
 import { respondCreateChild } from './tasks/child-rekey.js';
 import { informationalResponse, readInformational } from './tasks/informational.js';
 import type { TaskContext } from './tasks/task.js';
+
+/** N(TEMPORARY_FAILURE): the answer to a request that collides with one of ours (RFC 7296 §2.25). */
+export function temporaryFailure(): NotifyPayload {
+  return { type: PayloadType.NOTIFY, critical: false, protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.TEMPORARY_FAILURE, data: new Uint8Array(0) };
+}
 
 /** Response payloads, and whether the peer deleted the IKE SA. */
 export interface PeerRequestResult {

@@ -1,0 +1,92 @@
+/**
+ * The exchanges of an IKE SA as {@link Exchange} records for the task manager: establishment
+ * (IKE_SA_INIT, IKE_AUTH), liveness, Deletes, CHILD_SA rekey, IKE SA rekey and the MOBIKE update.
+ * The wiring of their outcomes (CHILD table, SA hand-over, events) comes in as callbacks.
+ */
+import { ExchangeType } from '../iana/ikev2.js';
+import type { ChildTable } from './children.js';
+import type { IkeSa } from './ike-sa.js';
+import { protect } from './protect.js';
+import { ChildRekeyTask } from './tasks/child-rekey.js';
+import { MobikeUpdateTask } from './tasks/ike-mobike.js';
+import { IkeRekeyTask } from './tasks/ike-rekey.js';
+import { ChildDeleteTask, DpdTask, IkeDeleteTask } from './tasks/informational.js';
+import type { Exchange, TaskContext } from './tasks/task.js';
+import { ChildCreateTask } from './tasks/child-create.js';
+import { IkeAuthTask } from './tasks/ike-auth.js';
+import { IkeConfigTask } from './tasks/ike-config.js';
+import { IkeInitTask } from './tasks/ike-init.js';
+import type { ConfigReply, Endpoint, InstalledChildSa } from './types.js';
+
+/** IKE_SA_INIT; `done` runs once keys exist. */
+export function ikeInitExchange(ctx: TaskContext, done: (ctx: TaskContext) => void): Exchange {
+  return { exchangeType: ExchangeType.IKE_SA_INIT, tasks: [IkeInitTask.fromConfig(ctx)], critical: true, onComplete: done };
+}
+
+/** IKE_AUTH with CP and the first CHILD_SA; `done` gets the configuration reply and the CHILD_SA. */
+export function ikeAuthExchange(done: (ctx: TaskContext, reply: ConfigReply | undefined, child: InstalledChildSa | undefined) => void): Exchange {
+  const config = new IkeConfigTask();
+  const child = new ChildCreateTask();
+  return { exchangeType: ExchangeType.IKE_AUTH, tasks: [new IkeAuthTask(), config, child], critical: true, onComplete: (c) => done(c, config.reply, child.child) };
+}
+
+/**
+ * One protected Delete of the IKE SA, to send without waiting (after IKE_AUTH authenticated but the
+ * CHILD_SA failed, `failed` is that IKE_AUTH exchange: its Message ID is used up).
+ */
+export function quietIkeDelete(sa: IkeSa, failed: Exchange, random: (n: number) => Uint8Array): Uint8Array[] {
+  const messageId = Math.max(sa.nextRequestId, failed.exchangeType === ExchangeType.IKE_AUTH ? 2 : 0);
+  return protect(sa, { exchangeType: ExchangeType.INFORMATIONAL, response: false, messageId, payloads: new IkeDeleteTask().build(), random });
+}
+
+/** An empty INFORMATIONAL (liveness check). */
+export function dpdExchange(): Exchange {
+  return { exchangeType: ExchangeType.INFORMATIONAL, tasks: [new DpdTask()], critical: false };
+}
+
+/** Delete the IKE SA; `done` runs on the response or on failure (when `critical` is false). */
+export function ikeDeleteExchange(critical: boolean, done: () => void): Exchange {
+  return { exchangeType: ExchangeType.INFORMATIONAL, tasks: [new IkeDeleteTask()], critical, onComplete: done, ...(critical ? {} : { onFailed: done }) };
+}
+
+/** Delete one CHILD_SA (our inbound SPI); it leaves the table on the response. */
+export function childDeleteExchange(spiIn: number, children: ChildTable): Exchange {
+  return { exchangeType: ExchangeType.INFORMATIONAL, tasks: [new ChildDeleteTask([spiIn])], critical: false, onComplete: () => { children.remove(spiIn, false); } };
+}
+
+/** Rekey `old`; `deleteChild` queues the Deletes the outcome calls for (old pair, or our redundant one). */
+export function childRekeyExchange(old: InstalledChildSa, children: ChildTable, deleteChild: (spiIn: number, now: number) => void): Exchange {
+  const task = new ChildRekeyTask(old);
+  children.rekeyStarted(old.params.spiIn, task);
+  return {
+    exchangeType: ExchangeType.CREATE_CHILD_SA,
+    tasks: [task],
+    critical: false,
+    onComplete: (ctx) => {
+      for (const spi of children.rekeyDone(task, ctx.now).deleteSpisIn) deleteChild(spi, ctx.now);
+    },
+    onFailed: (ctx) => children.rekeyAborted(old.params.spiIn, ctx.now),
+  };
+}
+
+/** Rekey the IKE SA; `handOver` receives the new SA, `failed` runs when the rekey failed. */
+export function ikeRekeyExchange(handOver: (sa: IkeSa, now: number) => void, failed: (now: number) => void): Exchange {
+  const task = new IkeRekeyTask();
+  return {
+    exchangeType: ExchangeType.CREATE_CHILD_SA,
+    tasks: [task],
+    critical: false,
+    onComplete: (ctx) => { if (task.newSa !== undefined) handOver(task.newSa, ctx.now); },
+    onFailed: (ctx) => failed(ctx.now),
+  };
+}
+
+/** UPDATE_SA_ADDRESSES from `sa`'s (already moved) local endpoint; `moved` runs on success. */
+export function mobikeExchange(sa: IkeSa, moved: (local: Endpoint, remote: Endpoint) => void): Exchange {
+  return {
+    exchangeType: ExchangeType.INFORMATIONAL,
+    tasks: [new MobikeUpdateTask()],
+    critical: false,
+    onComplete: () => moved({ ...sa.local }, { ...sa.remote }),
+  };
+}
