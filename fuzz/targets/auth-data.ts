@@ -15,9 +15,9 @@ import { encodeDigitalSignatureAuth, parseDigitalSignatureAuth } from '../../src
 import type { SignatureScheme } from '../../src/crypto/signature.js';
 import { decodeIkeFile } from '../../src/decode/decode-file.js';
 import type { PayloadJson } from '../../src/decode/json.js';
-import { ParseError } from '../../src/errors.js';
 import { AuthMethod } from '../../src/iana/ikev2.js';
 import { bytesEqual, fromHex } from '../../src/util/bytes.js';
+import { ignoreParseError } from '../../src/util/testing.testkit.js';
 import type { FuzzTarget } from '../harness.js';
 
 const SUITES = ['aes256-sha256-modp2048', 'aes128gcm16-ecp256'] as const;
@@ -56,15 +56,6 @@ const SCHEMES: readonly SignatureScheme[] = [
   { kind: 'rsa-pss', hash: 'sha384', mgf1Hash: 'sha1', saltLength: 300 },
 ];
 
-/** Swallow ParseError from a sub-step so later steps still run; rethrow anything else. */
-function tolerate(f: () => void): void {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof ParseError)) throw e;
-  }
-}
-
 /** A parsed scheme must come back unchanged from Kite's own encoding of it. */
 function checkRoundTrip(scheme: SignatureScheme, signature: Uint8Array): void {
   const again = parseAlgorithmIdentifier(encodeAlgorithmIdentifier(scheme));
@@ -81,7 +72,7 @@ export const target: FuzzTarget = {
     return [...captureAuthData(), ...SCHEMES.map(encodeAlgorithmIdentifier), ...SCHEMES.map((s) => encodeDigitalSignatureAuth(s, sig))];
   },
   run(input) {
-    tolerate(() => {
+    ignoreParseError(() => {
       const auth = parseDigitalSignatureAuth(input);
       if (auth.algorithmIdentifier.length !== input[0] || auth.algorithmIdentifier.length + auth.signature.length + 1 !== input.length) {
         throw new Error('AUTH data split does not add up to the input');

@@ -6,24 +6,13 @@
  * lines, Wireshark's hex stream, strongSwan-style `aa:bb` dumps, `0x` words with `#` comments,
  * CRLF line ends), several paragraphs per seed.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { readHexMessages } from '../../src/capture/hex.js';
-import { extractIkeDatagrams, type IkeDatagram } from '../../src/capture/ike-datagrams.js';
-import { readCapture } from '../../src/capture/pcap.js';
+import { strongswanCaptureMessages } from '../../src/capture/strongswan.testkit.js';
 import { bytesEqual, toHex } from '../../src/util/bytes.js';
 import type { FuzzTarget } from '../harness.js';
 
-const SUITES = ['aes256-sha256-modp2048', 'aes128gcm16-ecp256', 'chacha20poly1305-x25519'] as const;
-
 /** The first few IKE messages of each capture (IKE_SA_INIT and a fragment of IKE_AUTH). */
-function captureMessages(): Uint8Array[] {
-  return SUITES.flatMap((suite) => {
-    const file = new URL(`../../vectors/strongswan/${suite}/capture.pcap`, import.meta.url);
-    if (!existsSync(file)) return [];
-    const ike = extractIkeDatagrams(readCapture(new Uint8Array(readFileSync(file)))).filter((d): d is IkeDatagram => d.kind === 'ike');
-    return ike.slice(0, 3).map((d) => d.payload.slice());
-  });
-}
+const captureMessages = (): Uint8Array[] => strongswanCaptureMessages().flatMap((c) => c.messages.slice(0, 3));
 
 const lines = (s: string, n: number): string[] => s.match(new RegExp(`.{1,${n}}`, 'g')) ?? [];
 

@@ -1,6 +1,7 @@
 /**
- * Test support shared across folders (not used by the library): the ParseError a call throws,
- * and whether an outside judge (tshark, openssl) is installed, so tests that need it can skip.
+ * Test support shared across folders and by the fuzz targets (not used by the library): the
+ * ParseError a call throws, "a record or a ParseError" as an outcome, and whether an outside judge
+ * (tshark, openssl) is installed, so tests that need it can skip.
  */
 import { execFileSync } from 'node:child_process';
 import { ParseError } from '../errors.js';
@@ -14,6 +15,15 @@ export function parseErrorOf(f: () => unknown): ParseError {
     throw e;
   }
   throw new Error('expected a ParseError, the call returned');
+}
+
+/** Run `f`; a ParseError is an accepted outcome (swallowed), anything else is rethrown. */
+export function ignoreParseError(f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    if (!(e instanceof ParseError)) throw e;
+  }
 }
 
 /** True if `command args` runs and exits 0 (e.g. `hasCommand('tshark', ['--version'])`). */
