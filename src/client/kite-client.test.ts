@@ -8,12 +8,14 @@ import type { InstalledChildSa } from '../ike/types.js';
 const cleanups: (() => void)[] = [];
 afterEach(() => { for (const c of cleanups.splice(0)) c(); });
 
-async function responderSocket(): Promise<{ port: number; responder: TestResponder }> {
+async function responderSocket(): Promise<{ port: number; responder: TestResponder; mute: (on: boolean) => void }> {
+  let muted = false;
   const sock = createSocket('udp4');
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
   const port = sock.address().port;
   const responder = new TestResponder(testResponderOptions({ local: { address: '127.0.0.1', port } }));
   sock.on('message', (msg, rinfo) => {
+    if (muted) return;
     let data = new Uint8Array(msg);
     const marker = data.length > 4 && data[0] === 0 && data[1] === 0 && data[2] === 0 && data[3] === 0;
     if (marker) data = data.subarray(4);
@@ -22,7 +24,7 @@ async function responderSocket(): Promise<{ port: number; responder: TestRespond
     }
   });
   cleanups.push(() => sock.close());
-  return { port, responder };
+  return { port, responder, mute: (on) => { muted = on; } };
 }
 
 describe('KiteClient over loopback UDP', () => {
@@ -42,5 +44,25 @@ describe('KiteClient over loopback UDP', () => {
     await client.close();
     expect(responder.closed).toBe(true);
     expect(client.status()?.state).toBe('closed');
+  });
+
+  it('declares the gateway dead after DPD retransmissions and reconnects with backoff', async () => {
+    const { port, mute } = await responderSocket();
+    const { local: _l, remote: _r, ...rest } = testInitiatorOptions();
+    const client = new KiteClient({
+      ...rest, remote: { address: '127.0.0.1', port }, localAddress: '127.0.0.1', ikePort: 0, nattPort: 0,
+      dpdDelayMs: 100, retransmit: { timeoutMs: 50, base: 1, tries: 2 }, reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
+    });
+    const seen: string[] = [];
+    client.on('established', () => seen.push('established')).on('dead', () => seen.push('dead')).on('reconnecting', (n) => seen.push(`reconnecting ${n}`));
+    await client.connect();
+    mute(true);
+    await new Promise<void>((resolve) => client.on('dead', () => resolve()));
+    mute(false);
+    await new Promise<void>((resolve) => client.on('established', () => resolve()));
+    expect(seen.slice(0, 3)).toEqual(['established', 'dead', 'reconnecting 1']);
+    expect(seen.at(-1)).toBe('established');
+    expect(client.status()?.state).toBe('established');
+    await client.close();
   });
 });

@@ -29,6 +29,8 @@ export interface KiteClientOptions extends Omit<InitiatorOptions, 'local' | 'rem
   readonly onChildSaRemoved?: (spiIn: number, spiOut: number) => void;
   /** A UDP-encapsulated ESP packet arrived. */
   readonly onEsp?: (packet: Uint8Array, from: UdpEndpoint) => void;
+  /** After `dead` (once connected), start over after a delay doubling up to the maximum. */
+  readonly reconnect?: { readonly initialDelayMs: number; readonly maxDelayMs: number };
 }
 
 /** Event signatures of {@link KiteClient}. */
@@ -43,6 +45,7 @@ export interface KiteClientEvents {
   closed: [byPeer: boolean];
   failed: [error: KiteError];
   log: [level: LogLevel, message: string];
+  reconnecting: [attempt: number, delayMs: number];
 }
 
 /** Result of {@link KiteClient.connect}. */
@@ -66,6 +69,11 @@ export class KiteClient {
   private timer: DeadlineTimer | undefined;
   private packetsIn = 0;
   private packetsOut = 0;
+  private remote: UdpEndpoint | undefined;
+  private everUp = false;
+  private closing = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private attempt = 0;
 
   constructor(private readonly options: KiteClientOptions) {
     this.clock = options.clock ?? systemClock;
@@ -99,9 +107,7 @@ export class KiteClient {
       error: (e) => this.emit('log', 0, `socket error: ${e.message}`),
     });
     this.sockets = sockets;
-    const core = new Initiator({ ...o, local: sockets.ike, remote, localNattPort: sockets.natt.port });
-    this.core = core;
-    this.timer = new DeadlineTimer(this.clock, () => this.run(core.tick(this.clock.now())));
+    this.remote = remote;
     const done = new Promise<ConnectResult>((resolve, reject) => {
       const cleanup = (): void => {
         this.off('childUp', up).off('failed', fail).off('dead', dead).off('closed', closed);
@@ -112,8 +118,33 @@ export class KiteClient {
       const closed = (): void => { cleanup(); this.shutdown(); reject(new KiteError('CLOSED', 'closed before the CHILD_SA came up')); };
       this.on('childUp', up).on('failed', fail).on('dead', dead).on('closed', closed);
     });
-    this.run(core.start(this.clock.now()));
+    this.startCore();
     return done;
+  }
+
+  private startCore(): void {
+    const sockets = this.sockets;
+    const remote = this.remote;
+    if (sockets === undefined || remote === undefined) return;
+    this.timer?.disarm();
+    const core = new Initiator({ ...this.options, local: sockets.ike, remote, localNattPort: sockets.natt.port });
+    this.core = core;
+    this.timer = new DeadlineTimer(this.clock, () => this.run(core.tick(this.clock.now())));
+    this.run(core.start(this.clock.now()));
+  }
+
+  /** After `dead`, or a failed reconnect attempt: try again later, by policy. */
+  private maybeReconnect(): void {
+    const policy = this.options.reconnect;
+    if (policy === undefined || !this.everUp || this.closing || this.sockets === undefined) return;
+    const delay = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** this.attempt);
+    this.attempt++;
+    this.emit('reconnecting', this.attempt, delay);
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.startCore();
+    }, delay);
   }
 
   private receive(data: Uint8Array, local: UdpEndpoint, from: UdpEndpoint): void {
@@ -149,14 +180,21 @@ export class KiteClient {
   private dispatch(e: Extract<Action, { type: 'event' }>['event']): void {
     switch (e.type) {
       case 'established': return this.emit('established', { spiI: e.spiI, spiR: e.spiR, natLocal: e.natLocal, natRemote: e.natRemote });
-      case 'childUp': return this.emit('childUp', e.child, e.config);
+      case 'childUp':
+        this.everUp = true;
+        this.attempt = 0;
+        return this.emit('childUp', e.child, e.config);
       case 'childDown': return this.emit('childDown', e.spiIn, e.spiOut, e.byPeer);
       case 'childRekeyed': return this.emit('childRekeyed', e.oldSpiIn, e.child);
       case 'ikeRekeyed': return this.emit('ikeRekeyed', e.spiI, e.spiR);
       case 'pathChanged': return this.emit('pathChanged', e.local, e.remote);
-      case 'dead': return this.emit('dead', e.reason);
+      case 'dead':
+        this.emit('dead', e.reason);
+        return this.maybeReconnect();
       case 'closed': return this.emit('closed', e.byPeer);
-      case 'failed': return this.emit('failed', e.error);
+      case 'failed':
+        this.emit('failed', e.error);
+        return this.maybeReconnect();
       case 'log': return this.emit('log', e.level, e.message);
     }
   }
@@ -188,6 +226,8 @@ export class KiteClient {
 
   /** Delete the IKE SA and close the sockets; resolves when the peer answered or the wait ran out. */
   async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.reconnectTimer);
     const core = this.core;
     if (core === undefined) return;
     const st = core.status().state;
