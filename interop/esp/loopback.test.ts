@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ChildSa } from '../../src/esp/child-sa.js';
 import { EspSaTable } from '../../src/esp/inbound.js';
 import { espEncap } from '../../src/esp/outbound.js';
-import { ESP_TEST_SUITES, saPair } from '../../src/esp/suites.testkit.js';
+import { espTestSuite, saPair } from '../../src/esp/suites.testkit.js';
 import { IpcompTransform } from '../../src/iana/ikev2.js';
 import { UdpEncapSocket } from '../../src/io/udp-encap.js';
 import { encodeIpUdp } from '../../src/wire/ip.js';
@@ -15,8 +15,7 @@ const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms)
 
 describe('ESP-in-UDP over loopback', () => {
   it('delivers every inner packet once, drops the replay, keeps IKE apart', async () => {
-    const suite = ESP_TEST_SUITES.find((s) => s.name === 'aes256gcm16');
-    if (suite === undefined) throw new Error('suite');
+    const suite = espTestSuite('aes256gcm16');
     const { a, b } = saPair(suite, { esn: true, ipcomp: { cpiIn: 0x600, cpiOut: 0x601, transform: IpcompTransform.IPCOMP_DEFLATE } });
     const saA = new ChildSa(a);
     const saB = new ChildSa(b);

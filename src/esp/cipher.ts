@@ -8,10 +8,12 @@
  *   SPI | Seq-hi | Seq-lo with ESN (RFC 4106 §5, RFC 7634 §2.1).
  * - AES-CBC (RFC 3602) with HMAC-SHA1-96 / HMAC-SHA2-256-128 / 384-192 / 512-256 (RFC 2404, 4868):
  *   random IV; ICV over SPI | Seq | IV | ciphertext, then Seq-hi with ESN (RFC 4303 §3.3.2.1).
+ * - AES-GMAC (RFC 4543): integrity only, see `cipher-gmac.ts`.
  */
 import { EncrId, IntegId } from '../iana/ikev2.js';
 import { KiteError } from '../errors.js';
 import { type Backend, DEFAULT_BACKEND } from '../crypto/backend.js';
+import { gmacEspCipher } from './cipher-gmac.js';
 import { nodeEspCipher } from './cipher-node.js';
 import { nobleEspCipher } from './cipher-noble.js';
 
@@ -19,8 +21,8 @@ import { nobleEspCipher } from './cipher-noble.js';
 export interface EspEncrInfo {
   /** Combined mode (no separate INTEG). */
   readonly aead: boolean;
-  /** `aes-gcm`, `chacha20-poly1305` or `aes-cbc`. */
-  readonly algorithm: 'aes-gcm' | 'chacha20-poly1305' | 'aes-cbc';
+  /** `aes-gcm`, `chacha20-poly1305`, `aes-cbc` or `aes-gmac` (integrity only). */
+  readonly algorithm: 'aes-gcm' | 'chacha20-poly1305' | 'aes-cbc' | 'aes-gmac';
   /** Explicit IV bytes on the wire. */
   readonly ivLength: number;
   /** Salt bytes at the end of the KEYMAT key. */
@@ -37,6 +39,7 @@ export interface EspEncrInfo {
 export const ESP_ENCR = {
   [EncrId.ENCR_AES_GCM_16]: { aead: true, algorithm: 'aes-gcm', ivLength: 8, saltLength: 4, icvLength: 16, blockSize: 4, keyLengths: [128, 192, 256] },
   [EncrId.ENCR_CHACHA20_POLY1305]: { aead: true, algorithm: 'chacha20-poly1305', ivLength: 8, saltLength: 4, icvLength: 16, blockSize: 4, keyLengths: [256] },
+  [EncrId.ENCR_NULL_AUTH_AES_GMAC]: { aead: true, algorithm: 'aes-gmac', ivLength: 8, saltLength: 4, icvLength: 16, blockSize: 4, keyLengths: [128, 192, 256] },
   [EncrId.ENCR_AES_CBC]: { aead: false, algorithm: 'aes-cbc', ivLength: 16, saltLength: 0, icvLength: 0, blockSize: 16, keyLengths: [128, 192, 256] },
 } as const satisfies Readonly<Record<number, EspEncrInfo>>;
 
@@ -139,5 +142,6 @@ export function espCipherSpec(encrId: number, keyLengthBits: number, integId: nu
 
 /** The cipher for `spec` over `backend` (default: `node`, the faster one measured in bench/suites/esp.ts). */
 export function createEspCipher(spec: EspCipherSpec, backend: Backend = DEFAULT_BACKEND.aead): EspCipher {
+  if (spec.encr.algorithm === 'aes-gmac') return gmacEspCipher(spec, backend);
   return backend === 'noble' ? nobleEspCipher(spec) : nodeEspCipher(spec);
 }

@@ -20,12 +20,21 @@ export const ESP_TEST_SUITES: readonly EspTestSuite[] = [
   { name: 'aes128gcm16', encrId: EncrId.ENCR_AES_GCM_16, keyLengthBits: 128, integId: IntegId.NONE },
   { name: 'aes256gcm16', encrId: EncrId.ENCR_AES_GCM_16, keyLengthBits: 256, integId: IntegId.NONE },
   { name: 'chacha20poly1305', encrId: EncrId.ENCR_CHACHA20_POLY1305, keyLengthBits: 256, integId: IntegId.NONE },
+  { name: 'aes128gmac', encrId: EncrId.ENCR_NULL_AUTH_AES_GMAC, keyLengthBits: 128, integId: IntegId.NONE },
+  { name: 'aes256gmac', encrId: EncrId.ENCR_NULL_AUTH_AES_GMAC, keyLengthBits: 256, integId: IntegId.NONE },
   { name: 'aes128-sha1', encrId: EncrId.ENCR_AES_CBC, keyLengthBits: 128, integId: IntegId.AUTH_HMAC_SHA1_96 },
   { name: 'aes128-sha256', encrId: EncrId.ENCR_AES_CBC, keyLengthBits: 128, integId: IntegId.AUTH_HMAC_SHA2_256_128 },
   { name: 'aes256-sha256', encrId: EncrId.ENCR_AES_CBC, keyLengthBits: 256, integId: IntegId.AUTH_HMAC_SHA2_256_128 },
   { name: 'aes256-sha384', encrId: EncrId.ENCR_AES_CBC, keyLengthBits: 256, integId: IntegId.AUTH_HMAC_SHA2_384_192 },
   { name: 'aes256-sha512', encrId: EncrId.ENCR_AES_CBC, keyLengthBits: 256, integId: IntegId.AUTH_HMAC_SHA2_512_256 },
 ];
+
+/** The suite called `name` (throws for an unknown name: a test bug). */
+export function espTestSuite(name: string): EspTestSuite {
+  const s = ESP_TEST_SUITES.find((x) => x.name === name);
+  if (s === undefined) throw new Error(`no ESP test suite ${name}`);
+  return s;
+}
 
 /** Extra fields for {@link saPair}. */
 export type SaPairExtra = Partial<Pick<ChildSaParams, 'esn' | 'mode' | 'ipcomp' | 'replayWindow' | 'lifetime'>>;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readCapture } from '../capture/pcap.js';
 import { ChildSa } from '../esp/child-sa.js';
 import { espEncap } from '../esp/outbound.js';
-import { ESP_TEST_SUITES, saPair } from '../esp/suites.testkit.js';
+import { espTestSuite, saPair } from '../esp/suites.testkit.js';
 import { encodeIpUdp } from '../wire/ip.js';
 import { NatTKind, classifyNatT, ikeFromNatT, natKeepalive, withNonEspMarker } from './demux.js';
 
@@ -35,9 +35,7 @@ describe('classifyNatT', () => {
   });
 
   it('Kite ESP is ESP, marked IKE is IKE and comes back out unchanged', () => {
-    const suite = ESP_TEST_SUITES[0];
-    if (suite === undefined) throw new Error('no suite');
-    const sa = new ChildSa(saPair(suite).a);
+    const sa = new ChildSa(saPair(espTestSuite('aes128gcm16')).a);
     const pkt = espEncap(sa, encodeIpUdp({ src: Uint8Array.of(10, 0, 0, 1), dst: Uint8Array.of(10, 0, 0, 2), srcPort: 1, dstPort: 2, payload: new Uint8Array(4) }), 0);
     expect(typeof pkt === 'string' ? pkt : classifyNatT(pkt)).toBe(NatTKind.ESP);
     const ike = Uint8Array.from({ length: 40 }, (_, i) => i + 1);
