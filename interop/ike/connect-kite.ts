@@ -25,6 +25,9 @@ export interface ConnectArgs {
   readonly rekeyAfterMs?: number;
   /** Rekey the IKE SA this long after it came up. */
   readonly ikeRekeyAfterMs?: number;
+  /** Move to this local address (MOBIKE) `moveAfterMs` after it came up. */
+  readonly moveTo?: string;
+  readonly moveAfterMs?: number;
 }
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -55,6 +58,8 @@ async function main(): Promise<void> {
   const rekeys: { oldSpiIn: number; spiIn: number; spiOut: number }[] = [];
   client.on('childRekeyed', (oldSpiIn, c) => rekeys.push({ oldSpiIn, spiIn: c.params.spiIn, spiOut: c.params.spiOut }));
   const ikeRekeys: string[] = [];
+  const paths: string[] = [];
+  client.on('pathChanged', (l, r) => paths.push(`${l.address}:${l.port} -> ${r.address}:${r.port}`));
   client.on('ikeRekeyed', (spiI, spiR) => ikeRekeys.push(`${spiI}_i ${spiR}_r`));
   try {
     const r = await client.connect();
@@ -77,9 +82,11 @@ async function main(): Promise<void> {
       }, a.rekeyAfterMs);
     }
     if (a.ikeRekeyAfterMs !== undefined) setTimeout(() => client.rekeyIke(), a.ikeRekeyAfterMs);
+    const to = a.moveTo;
+    if (to !== undefined) setTimeout(() => { void client.moveTo(to); }, a.moveAfterMs ?? 0);
     await alive;
     const s2 = client.status();
-    out({ phase: 'alive', state: s2?.state, rekeys, ikeRekeys, spiI: s2?.spiI, spiR: s2?.spiR, children: s2?.children.map((c) => ({ spiIn: c.params.spiIn, spiOut: c.params.spiOut })) });
+    out({ phase: 'alive', state: s2?.state, rekeys, ikeRekeys, paths, local: s2?.local, spiI: s2?.spiI, spiR: s2?.spiR, children: s2?.children.map((c) => ({ spiIn: c.params.spiIn, spiOut: c.params.spiOut })) });
     await client.close();
     out({ phase: 'closed', state: client.status()?.state, logs });
   } catch (e) {

@@ -3,7 +3,8 @@
  * strongSwan responder (kernel-libipsec) with RSA-2048 certificates: INVALID_KE_PAYLOAD retry
  * (we offer X25519 first, the responder only MODP-2048), NAT-T on 4500, IKE_AUTH fragmented both
  * ways, a virtual IP from the pool, the CHILD_SA, a liveness check, CHILD_SA rekeys initiated by
- * strongSwan and by Kite, IKE SA rekeys initiated by both (CHILD_SAs kept), and a clean Delete.
+ * strongSwan and by Kite, IKE SA rekeys initiated by both (CHILD_SAs kept), a MOBIKE move to a
+ * second local address, and a clean Delete.
  * Needs root and strongSwan; skipped otherwise.
  */
 import { existsSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { STRONGSWAN_FIXTURES_DIR } from '../lab/fixtures.js';
 import { withLab } from '../lab/lab.js';
 import { createLabNetwork } from '../lab/netns.js';
 import { ensureTestPki } from '../lab/pki.js';
-import { startProcess, waitFor } from '../lab/proc.js';
+import { run, startProcess, waitFor } from '../lab/proc.js';
 import { responderSwanctlConf } from '../lab/scenario.js';
 import type { ConnectArgs } from './connect-kite.js';
 
@@ -29,7 +30,7 @@ function lines(text: string): Line[] {
 }
 
 describe.skipIf(!canRun)('Kite initiator vs strongSwan responder (live)', () => {
-  it('connects (INVALID_KE retry, NAT-T, fragmented IKE_AUTH, virtual IP, CHILD_SA), DPD, CHILD and IKE rekeys both ways, closes', async () => {
+  it('connects (INVALID_KE retry, NAT-T, fragmented IKE_AUTH, virtual IP, CHILD_SA), DPD, CHILD and IKE rekeys both ways, MOBIKE move, closes', async () => {
     await withLab(async (lab) => {
       const pkiDir = join(STRONGSWAN_FIXTURES_DIR, 'pki');
       const pki = await ensureTestPki(pkiDir, lab.workdir);
@@ -42,7 +43,8 @@ describe.skipIf(!canRun)('Kite initiator vs strongSwan responder (live)', () => 
         caCerts: [pki.caCert],
         privateKeys: [pki.gatewayKey],
       });
-      const args: ConnectArgs = { pkiDir, local: net.initiator.address, remote: net.responder.address, innerNetwork: { start: '10.99.0.0', end: '10.99.0.255' }, holdMs: 4000, rekeyAfterMs: 1200, ikeRekeyAfterMs: 2800 };
+      const args: ConnectArgs = { pkiDir, local: net.initiator.address, remote: net.responder.address, innerNetwork: { start: '10.99.0.0', end: '10.99.0.255' }, holdMs: 5000, rekeyAfterMs: 1200, ikeRekeyAfterMs: 2800, moveTo: '192.0.2.3', moveAfterMs: 4000 };
+      await run(net.initiator.exec(['ip', 'addr', 'add', '192.0.2.3/24', 'dev', net.initiator.iface]));
       const kite = startProcess(net.initiator.exec([process.execPath, '--import', 'tsx', SCRIPT, JSON.stringify(args)]));
       lab.defer(`stop kite (pid ${kite.pid})`, () => kite.stop());
       const up = await waitFor('kite up', () => lines(kite.output()).find((l) => l.phase === 'up' || l.phase === 'error'), 20_000);
@@ -56,15 +58,23 @@ describe.skipIf(!canRun)('Kite initiator vs strongSwan responder (live)', () => 
       await charon.swanctl(['--rekey', '--ike', 'rw']);
       await waitFor('Kite\'s IKE rekey', async () => ((await readFile(charon.logPath, 'utf8')).match(/rekeyed between/g)?.length === 2 ? true : undefined), 5000);
       const final = (await charon.swanctl(['--list-sas', '--raw'])).stdout;
+      // MOBIKE: Kite moves to 192.0.2.3 at 4 s; strongSwan follows
+      const moved = await waitFor('MOBIKE move', async () => {
+        const v = (await charon.swanctl(['--list-sas', '--raw'])).stdout;
+        return v.includes('remote-host=192.0.2.3') ? v : undefined;
+      }, 5000);
+      expect(moved).toContain('state=ESTABLISHED');
       await kite.exited;
       const all = lines(kite.output());
       const closed = all.find((l) => l.phase === 'closed');
       expect(closed, JSON.stringify(all)).toBeDefined();
       expect(closed?.state).toBe('closed');
-      const alive = all.find((l) => l.phase === 'alive') as { state: string; rekeys: unknown[]; ikeRekeys: string[]; spiI: string; spiR: string; children: { spiIn: number; spiOut: number }[] } | undefined;
+      const alive = all.find((l) => l.phase === 'alive') as { paths: string[]; state: string; rekeys: unknown[]; ikeRekeys: string[]; spiI: string; spiR: string; children: { spiIn: number; spiOut: number }[] } | undefined;
       expect(alive?.ikeRekeys, JSON.stringify(all)).toHaveLength(2);
+      expect(alive?.paths).toEqual(['192.0.2.3:4500 -> 192.0.2.2:4500']);
       expect(alive?.state).toBe('established');
-      expect(alive?.rekeys, JSON.stringify(all)).toHaveLength(2);
+      // strongSwan may rekey the CHILD_SA once more after the MOBIKE move (its kernel interface cannot update SAs in place)
+      expect(alive?.rekeys.length, JSON.stringify(all)).toBeGreaterThanOrEqual(2);
       expect(alive?.children).toHaveLength(1);
       const log = await readFile(charon.logPath, 'utf8');
       const hex = (n: number): string => n.toString(16).padStart(8, '0');

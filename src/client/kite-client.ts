@@ -211,6 +211,26 @@ export class KiteClient {
     if (core !== undefined) this.run(core.rekeyChild(spiIn, this.clock.now()));
   }
 
+  /**
+   * Our address changed (MOBIKE): bind the IKE sockets on `address` (same ports), move the IKE SA
+   * there with UPDATE_SA_ADDRESSES; `pathChanged` follows, and CHILD_SAs are re-announced through
+   * `onChildSa` with their new encapsulation endpoints.
+   */
+  async moveTo(address: string): Promise<void> {
+    const core = this.core;
+    const old = this.sockets;
+    if (core === undefined || old === undefined) throw new KiteError('NOT_CONNECTED', 'moveTo() needs a connected client');
+    const o = this.options;
+    const sockets = await IkeSockets.open({ address, ikePort: old.ike.port, nattPort: old.natt.port }, {
+      ike: (data, local, from) => this.receive(data, local, from),
+      esp: (data, _local, from) => o.onEsp?.(data, from),
+      error: (e) => this.emit('log', 0, `socket error: ${e.message}`),
+    });
+    this.sockets = sockets;
+    old.close();
+    this.run(core.updateLocalAddress({ address, port: sockets.natt.port }, this.clock.now()));
+  }
+
   /** Rekey the IKE SA now (CHILD_SAs kept); `ikeRekeyed` follows. */
   rekeyIke(): void {
     const core = this.core;
