@@ -28,6 +28,8 @@ export interface ConnectArgs {
   /** Move to this local address (MOBIKE) `moveAfterMs` after it came up. */
   readonly moveTo?: string;
   readonly moveAfterMs?: number;
+  /** Our IDi (default client@example.test). */
+  readonly localId?: string;
 }
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -43,7 +45,8 @@ async function main(): Promise<void> {
     localAddress: a.local,
     ikeProposals: buildProposals({ protocol: 'ike', ...(a.ikeProposals === undefined ? {} : { proposals: a.ikeProposals }) }),
     espProposals: buildProposals({ protocol: 'esp', ...(a.espProposals === undefined ? {} : { proposals: a.espProposals }) }),
-    localId: { idType: IdType.ID_RFC822_ADDR, data: text('client@example.test') },
+    localId: { idType: IdType.ID_RFC822_ADDR, data: text(a.localId ?? 'client@example.test') },
+    unauthenticatedErrorWaitMs: 500,
     remoteId: { idType: IdType.ID_FQDN, data: text('gw.example.test') },
     privateKey: createPrivateKey(readFileSync(join(a.pkiDir, 'client.key.pem'))),
     certificates: [der('client.crt.pem')],
@@ -90,7 +93,8 @@ async function main(): Promise<void> {
     await client.close();
     out({ phase: 'closed', state: client.status()?.state, logs });
   } catch (e) {
-    out({ phase: 'error', message: e instanceof Error ? e.message : String(e), logs });
+    const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : undefined;
+    out({ phase: 'error', code, message: e instanceof Error ? e.message : String(e), logs });
     await client.close().catch(() => undefined);
     process.exitCode = 1;
   }

@@ -100,4 +100,39 @@ describe.skipIf(!canRun)('Kite initiator vs strongSwan responder (live)', () => 
       if (last !== undefined) expect(log).toContain(`SPIs ${hex(last.spiOut)}_i ${hex(last.spiIn)}_o`);
     });
   });
+
+  it('reports the gateway\'s refusals with cause and fix (NO_PROPOSAL_CHOSEN, AUTHENTICATION_FAILED, TS_UNACCEPTABLE)', async () => {
+    await withLab(async (lab) => {
+      const pkiDir = join(STRONGSWAN_FIXTURES_DIR, 'pki');
+      const pki = await ensureTestPki(pkiDir, lab.workdir);
+      const net = await createLabNetwork(lab);
+      await startCharon(lab, {
+        name: 'responder',
+        node: net.responder,
+        swanctlConf: responderSwanctlConf({ ikeProposal: 'aes256-sha256-prfsha256-modp2048', espProposal: 'aes256gcm16' }, net),
+        certs: [pki.gatewayCert],
+        caCerts: [pki.caCert],
+        privateKeys: [pki.gatewayKey],
+      });
+      const base: ConnectArgs = { pkiDir, local: net.initiator.address, remote: net.responder.address, innerNetwork: { start: '10.99.0.0', end: '10.99.0.255' }, holdMs: 0 };
+      const attempt = async (args: ConnectArgs): Promise<Line> => {
+        const p = startProcess(net.initiator.exec([process.execPath, '--import', 'tsx', SCRIPT, JSON.stringify(args)]));
+        lab.defer(`stop kite (pid ${p.pid})`, () => p.stop());
+        await p.exited;
+        const l = lines(p.output()).find((x) => x.phase === 'error');
+        if (l === undefined) throw new Error(`expected a failure: ${p.output()}`);
+        return l;
+      };
+      const noProposal = await attempt({ ...base, ikeProposals: ['aes128gcm16-prfsha384-ecp384'] });
+      expect(noProposal.code).toBe('NO_PROPOSAL_CHOSEN');
+      expect(noProposal.message).toMatch(/we offered IKE:AES_GCM_16_128\/PRF_HMAC_SHA2_384\/ECP_384/);
+      expect(noProposal.message).toMatch(/fix:/);
+      const auth = await attempt({ ...base, localId: 'mallory@example.test' });
+      expect(auth.code).toMatch(/AUTHENTICATION_FAILED|ID/);
+      const ts = await attempt({ ...base, innerNetwork: { start: '203.0.113.0', end: '203.0.113.255' } });
+      expect(ts.code).toBe('TS_UNACCEPTABLE');
+      expect(ts.message).toMatch(/we proposed/);
+      if (process.env.KITE_SHOW === '1') console.log([noProposal.message, auth.message, ts.message].join('\n'));
+    });
+  });
 });
