@@ -12,6 +12,7 @@ import { espEncap } from '../../src/esp/outbound.js';
 import { ESP_TEST_SUITES } from '../../src/esp/suites.testkit.js';
 import { espEncrInfo, espIntegInfo } from '../../src/esp/cipher.js';
 import { IpcompTransform } from '../../src/iana/ikev2.js';
+import { deflateCodec } from '../../src/ipcomp/deflate.js';
 import { ESP_HEADER_LENGTH, encodeEspHeader } from '../../src/wire/esp.js';
 import { encodeIpUdp } from '../../src/wire/ip.js';
 import type { FuzzTarget } from '../harness.js';
@@ -41,7 +42,7 @@ function saFor(config: number): ChildSa {
     ...(ipcomp ? { ipcomp: { cpiIn: CPI, cpiOut: CPI, transform: IpcompTransform.IPCOMP_DEFLATE } } : {}),
     replayWindow: 64,
   };
-  return new ChildSa(params, { backend: (config & 0x80) !== 0 ? 'noble' : 'node', deflate: { maxOutput: 4096 } });
+  return new ChildSa(params, { backend: (config & 0x80) !== 0 ? 'noble' : 'node', ipcompCodec: deflateCodec({ maxOutput: 4096 }) });
 }
 
 function check(r: Uint8Array | EspDrop): void {

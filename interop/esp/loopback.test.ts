@@ -8,6 +8,7 @@ import { EspSaTable } from '../../src/esp/inbound.js';
 import { espEncap } from '../../src/esp/outbound.js';
 import { espTestSuite, saPair } from '../../src/esp/suites.testkit.js';
 import { IpcompTransform } from '../../src/iana/ikev2.js';
+import { deflateCodec } from '../../src/ipcomp/deflate.js';
 import { UdpEncapSocket } from '../../src/io/udp-encap.js';
 import { encodeIpUdp } from '../../src/wire/ip.js';
 
@@ -17,8 +18,8 @@ describe('ESP-in-UDP over loopback', () => {
   it('delivers every inner packet once, drops the replay, keeps IKE apart', async () => {
     const suite = espTestSuite('aes256gcm16');
     const { a, b } = saPair(suite, { esn: true, ipcomp: { cpiIn: 0x600, cpiOut: 0x601, transform: IpcompTransform.IPCOMP_DEFLATE } });
-    const saA = new ChildSa(a);
-    const saB = new ChildSa(b);
+    const saA = new ChildSa(a, { ipcompCodec: deflateCodec() });
+    const saB = new ChildSa(b, { ipcompCodec: deflateCodec() });
     const tableB = new EspSaTable();
     tableB.add(saB);
     const delivered: string[] = [];

@@ -18,6 +18,7 @@ import { ChildSa, type ChildSaParams } from '../../src/esp/child-sa.js';
 import { espEncap } from '../../src/esp/outbound.js';
 import { ESP_TEST_SUITES, saPair, type EspTestSuite } from '../../src/esp/suites.testkit.js';
 import { EncrId, IpcompTransform } from '../../src/iana/ikev2.js';
+import { deflateCodec } from '../../src/ipcomp/deflate.js';
 import { gunzipRaw } from '../../src/ipcomp/gzip.testkit.js';
 import { encodeIpUdp } from '../../src/wire/ip.js';
 import { run } from '../lab/proc.js';
@@ -65,7 +66,7 @@ function build(): { sent: Sent[]; pcap: Uint8Array; espSa: string } {
       for (const ipcomp of [false, true]) {
         const { a } = saPair(suite, { esn, ...(ipcomp ? { ipcomp: { cpiIn: CPI + 1, cpiOut: CPI, transform: IpcompTransform.IPCOMP_DEFLATE } } : {}) });
         const params: ChildSaParams = { ...a, spiOut: spi++ };
-        const sa = new ChildSa(params);
+        const sa = new ChildSa(params, { ipcompCodec: deflateCodec() });
         for (const inner of innerPackets()) {
           const before = sa.stats.compressedOut;
           const esp = espEncap(sa, inner, 0);

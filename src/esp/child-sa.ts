@@ -7,7 +7,6 @@
 import { KiteError } from '../errors.js';
 import type { Backend } from '../crypto/backend.js';
 import { IpcompTransform } from '../iana/ikev2.js';
-import type { DeflateOptions } from '../ipcomp/deflate.js';
 import { createEspCipher, espCipherSpec, type EspCipher } from './cipher.js';
 import { DEFAULT_REPLAY_WINDOW, ReplayWindow } from './replay.js';
 
@@ -130,6 +129,16 @@ export function newEspStats(): EspStats {
   return { packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0, compressedOut: 0, drops };
 }
 
+/** A per-datagram IPComp codec (RFC 3173) for one SA; `ipcomp/deflate.ts` provides DEFLATE. */
+export interface IpcompCodec {
+  /** IPComp Transform ID it implements (`IpcompTransform`). */
+  readonly transform: number;
+  /** The compressed form, or undefined to send the datagram uncompressed (below threshold, not smaller). */
+  compress(data: Uint8Array): Uint8Array | undefined;
+  /** The decompressed datagram, or why not (bounded output; never throws). */
+  decompress(data: Uint8Array): Uint8Array | typeof EspDrop.IPCOMP_BOMB | typeof EspDrop.IPCOMP_CORRUPT;
+}
+
 /** Dataplane options that are not negotiated (local policy, tests, benchmarks). */
 export interface ChildSaOptions {
   /** Crypto backend (default `node`: measured faster, bench/suites/esp.ts). */
@@ -140,8 +149,11 @@ export interface ChildSaOptions {
   readonly initialSeqOut?: number;
   /** TFC padding (RFC 4303 §2.7): pad uncompressed tunnel-mode payloads up to this many bytes. */
   readonly tfcPadTo?: number;
-  /** IPComp settings (threshold, level, decompression limit). */
-  readonly deflate?: DeflateOptions;
+  /**
+   * The IPComp codec, required when the SA negotiated IPComp. Injected (the composition root
+   * passes `deflateCodec()` from ipcomp/deflate.ts) so esp/ does not depend on ipcomp/.
+   */
+  readonly ipcompCodec?: IpcompCodec;
   /** Largest ESP packet produced (default 65507, the largest UDP/IPv4 payload). */
   readonly maxPacket?: number;
 }
@@ -196,8 +208,12 @@ export class ChildSa {
     this.seqHard = esn ? Number.MAX_SAFE_INTEGER : TWO32 - 1;
     this.seqSoft = this.seqHard - Math.min(options.seqSoftMargin ?? 2 ** 22, this.seqHard);
     this.seqOut = options.initialSeqOut ?? 0;
-    if (params.ipcomp !== undefined && params.ipcomp.transform !== IpcompTransform.IPCOMP_DEFLATE) {
-      throw new KiteError('UNSUPPORTED_ALGORITHM', `IPComp transform ${params.ipcomp.transform} is not implemented (only DEFLATE)`);
+    if (params.ipcomp !== undefined) {
+      const codec = options.ipcompCodec;
+      if (codec === undefined) throw new KiteError('IPCOMP_CODEC_MISSING', 'the SA negotiated IPComp: pass options.ipcompCodec (deflateCodec() from ipcomp/deflate.ts)');
+      if (codec.transform !== params.ipcomp.transform) {
+        throw new KiteError('UNSUPPORTED_ALGORITHM', `IPComp transform ${params.ipcomp.transform} negotiated, codec implements ${codec.transform}`);
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BACKENDS } from '../crypto/backend.js';
 import { IpcompTransform } from '../iana/ikev2.js';
 import { IpProto } from '../iana/ipsec.js';
+import { deflateCodec } from '../ipcomp/deflate.js';
 import { ESP_HEADER_LENGTH, encodeEspHeader, readU32 } from '../wire/esp.js';
 import { encodeIpUdp } from '../wire/ip.js';
 import { ChildSa, EspDrop } from './child-sa.js';
@@ -255,7 +256,9 @@ describe('ESP payload checks', () => {
     expect(() => new ChildSa({ ...a, encrId: 3 })).toThrow(/not implemented/);
     expect(() => new ChildSa({ ...a, integId: 12 })).toThrow(/AEAD/);
     expect(() => new ChildSa({ ...a, replayWindow: 5000 })).toThrow(RangeError);
-    expect(() => new ChildSa({ ...a, ipcomp: { cpiIn: 300, cpiOut: 301, transform: IpcompTransform.IPCOMP_LZS } })).toThrow(/IPComp/);
+    const lzs = { ...a, ipcomp: { cpiIn: 300, cpiOut: 301, transform: IpcompTransform.IPCOMP_LZS } };
+    expect(() => new ChildSa(lzs, { ipcompCodec: deflateCodec() })).toThrow(/IPComp transform 3/);
+    expect(() => new ChildSa({ ...lzs, ipcomp: { ...lzs.ipcomp, transform: IpcompTransform.IPCOMP_DEFLATE } })).toThrow(/ipcompCodec/);
   });
 });
 
@@ -265,8 +268,8 @@ describe('ESP with IPComp (iked style: ESP | IPComp | inner IP)', () => {
 
   it('compresses when it pays, sends the rest as plain IP, receiver takes both', () => {
     const { a, b } = saPair(suite, { ipcomp });
-    const tx = new ChildSa(a);
-    const rx = new ChildSa(b);
+    const tx = new ChildSa(a, { ipcompCodec: deflateCodec() });
+    const rx = new ChildSa(b, { ipcompCodec: deflateCodec() });
     const text = v4(1300, 0x41);
     const pkt = ok(espEncap(tx, text, 0));
     expect(pkt.length).toBeLessThan(300);
@@ -282,8 +285,8 @@ describe('ESP with IPComp (iked style: ESP | IPComp | inner IP)', () => {
 
   it('drops bombs, corrupt streams, a wrong CPI and IPComp on an SA without it', () => {
     const { a, b } = saPair(suite, { ipcomp });
-    const tx = new ChildSa(a);
-    const rx = new ChildSa(b, { deflate: { maxOutput: 4000 } });
+    const tx = new ChildSa(a, { ipcompCodec: deflateCodec() });
+    const rx = new ChildSa(b, { ipcompCodec: deflateCodec({ maxOutput: 4000 }) });
     const frame = (nh: number, cpi: number, body: Uint8Array): Uint8Array => {
       const plain = new Uint8Array(4 + body.length + 2 + ((4 - ((body.length + 6) % 4)) % 4));
       plain.set([nh, 0, cpi >> 8, cpi & 0xff]);

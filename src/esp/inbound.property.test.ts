@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IpcompTransform } from '../iana/ikev2.js';
+import { deflateCodec } from '../ipcomp/deflate.js';
 import { ESP_HEADER_LENGTH, encodeEspHeader } from '../wire/esp.js';
 import { encodeIpUdp } from '../wire/ip.js';
 import { ChildSa, ESP_DROP_REASONS, type EspDrop } from './child-sa.js';
@@ -17,7 +18,7 @@ function setup(suiteIndex: number, esn: boolean, withIpcomp: boolean, backend: '
   const suite = ESP_TEST_SUITES[suiteIndex % ESP_TEST_SUITES.length];
   if (suite === undefined) throw new Error('no suite');
   const { a, b } = saPair(suite, { esn, mode: withIpcomp ? 'transport' : 'tunnel', ...(withIpcomp ? { ipcomp } : {}) });
-  return { tx: new ChildSa(a, { backend }), rx: new ChildSa(b, { backend, deflate: { maxOutput: 2000 } }) };
+  return { tx: new ChildSa(a, { backend, ipcompCodec: deflateCodec() }), rx: new ChildSa(b, { backend, ipcompCodec: deflateCodec({ maxOutput: 2000 }) }) };
 }
 
 function isOutcome(r: Uint8Array | EspDrop): boolean {

@@ -6,7 +6,6 @@
  * thrown per packet.
  */
 import { IpProto } from '../iana/ipsec.js';
-import { inflateDatagram } from '../ipcomp/deflate.js';
 import { ESP_HEADER_LENGTH, ESP_TRAILER_LENGTH, espPayloadEnd, readU32 } from '../wire/esp.js';
 import { innerIpLength } from '../wire/ip.js';
 import { IPCOMP_HEADER_LENGTH } from '../wire/ipcomp.js';
@@ -51,8 +50,10 @@ function deliver(sa: ChildSa, payload: Uint8Array, nh: number): Uint8Array | Esp
     const cpi = ((payload[2] as number) << 8) | (payload[3] as number);
     if (cpi !== ipcomp.cpiIn) return sa.drop(EspDrop.BAD_INNER_HEADER);
     proto = payload[0] as number;
-    const out = inflateDatagram(payload.subarray(IPCOMP_HEADER_LENGTH), sa.options.deflate?.maxOutput);
-    if (typeof out === 'string') return sa.drop(out === 'ipcomp-bomb' ? EspDrop.IPCOMP_BOMB : EspDrop.IPCOMP_CORRUPT);
+    const codec = sa.options.ipcompCodec;
+    if (codec === undefined) return sa.drop(EspDrop.BAD_NEXT_HEADER); // unreachable: checked at construction
+    const out = codec.decompress(payload.subarray(IPCOMP_HEADER_LENGTH));
+    if (typeof out === 'string') return sa.drop(out);
     body = out;
   }
   if (proto === IpProto.IPV4 || proto === IpProto.IPV6) {

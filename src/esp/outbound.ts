@@ -5,7 +5,6 @@
  * (the UDP payload on the NAT-T socket, RFC 3948 §2.1) or a drop reason. Never throws per packet.
  */
 import { IpProto } from '../iana/ipsec.js';
-import { deflateDatagram } from '../ipcomp/deflate.js';
 import { ESP_HEADER_LENGTH, ESP_TRAILER_LENGTH, encodeEspHeader, espPadLength, writeEspPadding } from '../wire/esp.js';
 import { IPCOMP_HEADER_LENGTH, encodeIpcompHeader } from '../wire/ipcomp.js';
 import { EspDrop, MAX_UDP_PAYLOAD, type ChildSa } from './child-sa.js';
@@ -71,10 +70,10 @@ export function espEncap(sa: ChildSa, payload: Uint8Array, now: number, nextHead
   return pkt;
 }
 
-/** The DEFLATE form of `payload` when the SA has IPComp and compressing pays (never for dummies). */
+/** The compressed form of `payload` when the SA has IPComp and compressing pays (never for dummies). */
 function compress(sa: ChildSa, payload: Uint8Array, nh: number): Uint8Array | undefined {
   if (sa.params.ipcomp === undefined || nh === IpProto.NO_NEXT_HEADER) return undefined;
-  return deflateDatagram(payload, sa.options.deflate);
+  return sa.options.ipcompCodec?.compress(payload);
 }
 
 /** Padding 1, 2, 3, …, Pad Length and Next Header at `at`. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gunzipRaw, gzipRaw } from './gzip.testkit.js';
-import { IPCOMP_MAX_OUTPUT, IpcompDrop, deflateDatagram, inflateDatagram } from './deflate.js';
+import { IPCOMP_MAX_OUTPUT, IpcompDrop, deflateCodec, deflateDatagram, inflateDatagram } from './deflate.js';
 
 const text = new TextEncoder().encode('IPComp: RFC 3173, DEFLATE: RFC 2394. '.repeat(40));
 
@@ -37,6 +37,15 @@ describe('IPComp DEFLATE (RFC 2394)', () => {
     expect(inflateDatagram(Uint8Array.of(1, 2, 3, 4, 5))).toBe(IpcompDrop.CORRUPT);
     const c = deflateDatagram(text) ?? new Uint8Array(0);
     expect(inflateDatagram(c.subarray(0, c.length - 3))).toBe(IpcompDrop.CORRUPT);
+  });
+
+  it('deflateCodec binds the SA options (the shape esp/ takes as ipcompCodec)', () => {
+    const codec = deflateCodec({ threshold: 2000, maxOutput: 500 });
+    expect(codec.transform).toBe(2);
+    expect(codec.compress(text)).toBeUndefined(); // below this SA's threshold
+    const c = deflateDatagram(text) ?? new Uint8Array(0);
+    expect(codec.decompress(c)).toBe(IpcompDrop.BOMB); // beyond this SA's limit
+    expect(deflateCodec().decompress(c)).toEqual(text);
   });
 
   it('round trips anything and never throws on garbage', () => {

@@ -9,6 +9,7 @@
  * cannot read is corrupt; both are returned as reasons, never thrown.
  */
 import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { IpcompTransform } from '../iana/ikev2.js';
 
 /** Largest decompressed datagram (an IP packet cannot be longer). */
 export const IPCOMP_MAX_OUTPUT = 65535;
@@ -58,4 +59,23 @@ export function inflateDatagram(data: Uint8Array, maxOutput: number = IPCOMP_MAX
   } catch (err) {
     return err instanceof RangeError || (err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE' ? IpcompDrop.BOMB : IpcompDrop.CORRUPT;
   }
+}
+
+/** A per-SA DEFLATE codec, shaped as esp/'s `IpcompCodec` (pass it as `ChildSaOptions.ipcompCodec`). */
+export interface DeflateCodec {
+  /** `IpcompTransform.IPCOMP_DEFLATE`. */
+  readonly transform: typeof IpcompTransform.IPCOMP_DEFLATE;
+  /** {@link deflateDatagram} with this SA's options. */
+  compress(data: Uint8Array): Uint8Array | undefined;
+  /** {@link inflateDatagram} bounded by this SA's limit. */
+  decompress(data: Uint8Array): Uint8Array | IpcompDrop;
+}
+
+/** The DEFLATE codec for one SA with `opts` (threshold, level, decompression limit). */
+export function deflateCodec(opts: DeflateOptions = {}): DeflateCodec {
+  return {
+    transform: IpcompTransform.IPCOMP_DEFLATE,
+    compress: (data) => deflateDatagram(data, opts),
+    decompress: (data) => inflateDatagram(data, opts.maxOutput),
+  };
 }
