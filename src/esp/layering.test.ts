@@ -1,7 +1,6 @@
 // DESIGN.md layering: esp/ and ipcomp/ are pure — bytes and `now` in, bytes or a drop reason out.
 // Their library files import no sockets, files, timers, io/ nor each other (the IPComp codec is
-// injected into esp/); node:crypto and node:zlib are
-// computation, not I/O.
+// injected into esp/); node:crypto and node:zlib are computation, not I/O.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
