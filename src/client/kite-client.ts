@@ -27,7 +27,7 @@ export interface KiteClientOptions extends Omit<InitiatorOptions, 'local' | 'rem
   readonly onChildSa?: (child: InstalledChildSa) => void;
   /** A CHILD_SA is gone: remove it. */
   readonly onChildSaRemoved?: (spiIn: number, spiOut: number) => void;
-  /** A UDP-encapsulated ESP packet arrived. */
+  /** A UDP-encapsulated ESP packet arrived (call {@link KiteClient.noteInbound} once it authenticated). */
   readonly onEsp?: (packet: Uint8Array, from: UdpEndpoint) => void;
   /** After `dead` (once connected), start over after a delay doubling up to the maximum. */
   readonly reconnect?: { readonly initialDelayMs: number; readonly maxDelayMs: number };
@@ -197,6 +197,11 @@ export class KiteClient {
         return this.maybeReconnect();
       case 'log': return this.emit('log', e.level, e.message);
     }
+  }
+
+  /** The dataplane authenticated a packet from the gateway: postpone the liveness check. */
+  noteInbound(): void {
+    this.core?.noteInbound(this.clock.now());
   }
 
   /** Run a liveness check (empty INFORMATIONAL) now; `dead` follows if it times out. */

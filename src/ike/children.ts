@@ -97,6 +97,11 @@ export class ChildTable {
     return [...this.entries.values()].filter((e) => !e.replaced && e.rekeying === undefined && now >= e.rekeyAt).map((e) => e.child);
   }
 
+  /** Rekey time of every live CHILD_SA. */
+  rekeyTimes(): { spiIn: number; at: number }[] {
+    return [...this.entries.values()].filter((e) => !e.replaced).map((e) => ({ spiIn: e.child.params.spiIn, at: e.rekeyAt }));
+  }
+
   /** Earliest rekey time. */
   nextRekey(): number {
     let t = Infinity;

@@ -350,6 +350,11 @@ export class Initiator {
     return jitteredTime(now, after, this.config.rekeyJitterMs, this.random(4));
   }
 
+  /** Authenticated traffic from the peer arrived outside IKE (e.g. ESP): it is alive, DPD can wait. */
+  noteInbound(now: number): void {
+    this.sa.lastInbound = Math.max(this.sa.lastInbound, now);
+  }
+
   /** A liveness check now (also runs by itself after `dpdDelayMs` of silence). */
   checkLiveness(now: number): Action[] {
     if (this.sa.state === 'established') this.tm.enqueue(dpdExchange(), now);
@@ -358,6 +363,6 @@ export class Initiator {
 
   /** Snapshot of the SA. */
   status(): InitiatorStatus {
-    return initiatorStatus(this.sa, this.children.list(), this.configReply);
+    return initiatorStatus(this.sa, this.children.list(), this.configReply, { ike: this.ikeRekeying ? Infinity : this.ikeRekeyAt, children: this.children.rekeyTimes() });
   }
 }

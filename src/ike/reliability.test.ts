@@ -201,3 +201,18 @@ describe('close', () => {
     expect(h.responder.child).toBeUndefined();
   });
 });
+
+describe('status and activity', () => {
+  it('reports the next rekey times and postpones DPD on dataplane activity', () => {
+    const h = new Harness({ dpdDelayMs: 30_000, childRekeyMs: 100_000, rekeyJitterMs: 0, ikeRekeyMs: 200_000 }).start();
+    const st = h.initiator.status();
+    expect(st.nextIkeRekey).toBe(200_000);
+    expect(st.nextChildRekeys).toEqual([{ spiIn: h.installed[0]!.params.spiIn, at: 100_000 }]);
+    h.advance(20_000);
+    h.initiator.noteInbound(h.now);
+    h.advance(20_000);
+    expect(h.responder.requests.filter((r) => r.exchangeType === ExchangeType.INFORMATIONAL)).toHaveLength(0);
+    h.advance(10_000);
+    expect(h.responder.requests.filter((r) => r.exchangeType === ExchangeType.INFORMATIONAL)).toHaveLength(1);
+  });
+});

@@ -20,10 +20,14 @@ export interface InitiatorStatus {
   readonly peerMobike: boolean;
   readonly children: readonly InstalledChildSa[];
   readonly config: ConfigReply | undefined;
+  /** When the IKE SA will be rekeyed (same clock as `now`; Infinity: never). */
+  readonly nextIkeRekey: number;
+  /** When each CHILD_SA (by inbound SPI) will be rekeyed. */
+  readonly nextChildRekeys: readonly { readonly spiIn: number; readonly at: number }[];
 }
 
 /** Build the snapshot. */
-export function initiatorStatus(sa: IkeSa, children: readonly InstalledChildSa[], config: ConfigReply | undefined): InitiatorStatus {
+export function initiatorStatus(sa: IkeSa, children: readonly InstalledChildSa[], config: ConfigReply | undefined, rekeys: { ike: number; children: readonly { spiIn: number; at: number }[] }): InitiatorStatus {
   return {
     state: sa.state,
     spiI: toHex(sa.spiI),
@@ -37,5 +41,7 @@ export function initiatorStatus(sa: IkeSa, children: readonly InstalledChildSa[]
     peerMobike: sa.peer.mobike,
     children,
     config,
+    nextIkeRekey: rekeys.ike,
+    nextChildRekeys: rekeys.children,
   };
 }
