@@ -216,3 +216,18 @@ describe('status and activity', () => {
     expect(h.responder.requests.filter((r) => r.exchangeType === ExchangeType.INFORMATIONAL)).toHaveLength(1);
   });
 });
+
+describe('malformed peer requests', () => {
+  it('answers an authentic but malformed request with INVALID_SYNTAX and keeps the SA', () => {
+    const h = new Harness().start();
+    h.fromResponder(h.responder.requestPayloads(ExchangeType.INFORMATIONAL, [{ type: 40, critical: false, data: new Uint8Array(32) }]));
+    h.settle();
+    const answer = h.responder.responses.at(-1);
+    expect(answer?.payloads.some((p) => p.type === 41 && 'notifyType' in p && p.notifyType === 7)).toBe(true);
+    expect(h.initiator.status().state).toBe('established');
+    // the window moved on: the next request is answered normally
+    h.fromResponder(h.responder.request('dpd'));
+    h.settle();
+    expect(h.responder.sa?.nextRequestId).toBe(2);
+  });
+});

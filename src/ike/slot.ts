@@ -4,7 +4,7 @@
  * messages for its SPIs (responses to its requests, requests from the peer) and sends datagrams
  * on its current path.
  */
-import type { KiteError } from '../errors.js';
+import { ParseError, type KiteError } from '../errors.js';
 import type { IkeHeader } from '../wire/header.js';
 import { decodeMessage } from '../wire/message.js';
 import { checkMessageRules } from '../wire/message-rules.js';
@@ -73,10 +73,21 @@ export class SaSlot {
       return;
     }
     this.tm.onRequest(header.exchangeType, header.messageId, () => {
-      const r = unprotect(sa, buf, this.tm.requestReassembler(header.messageId), now);
+      let r;
+      try {
+        r = unprotect(sa, buf, this.tm.requestReassembler(header.messageId), now);
+      } catch (e) {
+        if (e instanceof ParseError && e.field !== 'sk.body') return 'invalid';
+        throw e;
+      }
       if (r.state !== 'complete') return undefined;
-      checkMessageRules(header, msg.payloads, r.payloads);
       sa.lastInbound = now;
+      try {
+        checkMessageRules(header, msg.payloads, r.payloads);
+      } catch (e) {
+        if (e instanceof ParseError) return 'invalid';
+        throw e;
+      }
       return r.payloads;
     }, now);
   }

@@ -5,7 +5,7 @@
  * as `now`; the next deadline goes out through {@link TaskManager.nextDeadline}.
  */
 import { KiteError } from '../errors.js';
-import { ExchangeType } from '../iana/ikev2.js';
+import { ExchangeType, NotifyType, PayloadType } from '../iana/ikev2.js';
 import { encodeMessage } from '../wire/message.js';
 import type { Payload } from '../wire/payload.js';
 import { FragmentReassembler } from './fragment.js';
@@ -161,9 +161,9 @@ export class TaskManager {
 
   /**
    * A peer request. `messageId` was read from the header; `decrypt` verifies and decrypts (and may
-   * return undefined while fragments are missing). Returns the datagrams to send, if any.
+   * return undefined while fragments are missing, `invalid` for an authentic but malformed one).
    */
-  onRequest(exchangeType: number, messageId: number, decrypt: () => readonly Payload[] | undefined, now: number): void {
+  onRequest(exchangeType: number, messageId: number, decrypt: () => readonly Payload[] | undefined | 'invalid', now: number): void {
     const sa = this.host.sa;
     const retransmit = this.cached !== undefined && messageId === this.cached.messageId;
     if (messageId !== sa.nextPeerRequestId && !retransmit) return;
@@ -173,7 +173,8 @@ export class TaskManager {
       this.host.send(this.cached.packets, now);
       return;
     }
-    const response = this.host.respond(exchangeType, payloads, now);
+    // Authentic but unparsable: answer INVALID_SYNTAX (RFC 7296 §2.21.2) so the peer's window moves on.
+    const response = payloads === 'invalid' ? [invalidSyntax()] : this.host.respond(exchangeType, payloads, now);
     const fragmentSize = this.host.fragmentSize();
     const packets = protect(sa, { exchangeType, response: true, messageId, payloads: response, ...(fragmentSize === undefined ? {} : { fragmentSize }) });
     this.cached = { messageId, packets };
@@ -212,6 +213,10 @@ export class TaskManager {
     if (a === undefined) return Infinity;
     return a.unauthError === undefined ? a.deadline : Math.min(a.deadline, a.unauthError.until);
   }
+}
+
+function invalidSyntax(): Payload {
+  return { type: PayloadType.NOTIFY, critical: false, protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.INVALID_SYNTAX, data: new Uint8Array(0) };
 }
 
 /** Any thrown value as a {@link KiteError} (KiteErrors pass unchanged). */

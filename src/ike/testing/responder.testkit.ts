@@ -217,7 +217,8 @@ export class TestResponder {
     this.initiatorAuthVerified = this.verifyInitiatorSafe(sa, req);
     if (!this.initiatorAuthVerified) return [notify(NotifyType.AUTHENTICATION_FAILED)];
     const idr: Payload = { type: PayloadType.IDr, critical: false, idType: this.o.id.idType, data: this.o.id.data };
-    const octets = signedOctets({ realMessage: sa.initMessageOut, nonce: sa.nonceI, prf: sa.prf!, skP: sa.keys!.skPr, idPayloadBody: idPayloadBody(this.o.id) });
+    if (sa.prf === undefined || sa.keys === undefined) return [notify(NotifyType.INVALID_SYNTAX)];
+    const octets = signedOctets({ realMessage: sa.initMessageOut, nonce: sa.nonceI, prf: sa.prf, skP: sa.keys.skPr, idPayloadBody: idPayloadBody(this.o.id) });
     const useSig = this.peerSha && this.o.signatureHashes !== false;
     const method = useSig ? AuthMethod.DIGITAL_SIGNATURE : this.o.privateKey.asymmetricKeyType === 'rsa' ? AuthMethod.RSA_DIGITAL_SIGNATURE : AuthMethod.ECDSA_SHA256_P256;
     const authData = sign({ method, privateKey: this.o.privateKey, octets, ...(method === AuthMethod.DIGITAL_SIGNATURE ? { scheme: defaultSchemeFor(this.o.privateKey) } : {}) });
@@ -352,6 +353,12 @@ export class TestResponder {
       const s = child.spiR;
       payloads = [{ type: PayloadType.DELETE, critical: false, protocolId: ProtocolId.ESP, spiSize: 4, spis: [Uint8Array.of(s >>> 24, (s >>> 16) & 0xff, (s >>> 8) & 0xff, s & 0xff)] }];
     }
+    return protect(sa, { exchangeType, response: false, messageId: sa.nextRequestId, payloads });
+  }
+
+  /** A request of ours with arbitrary payloads (for malformed-request tests). */
+  requestPayloads(exchangeType: number, payloads: readonly Payload[]): Uint8Array[] {
+    const sa = this.sa as IkeSa;
     return protect(sa, { exchangeType, response: false, messageId: sa.nextRequestId, payloads });
   }
 
