@@ -59,3 +59,26 @@ describe('IKE SA rekey', () => {
     expect(h.responder.closed).toBe(true);
   });
 });
+
+describe('IKE SA rekey hand-over', () => {
+  it('moves exchanges queued on the old IKE SA to the new one', () => {
+    const h = new Harness().start();
+    const spiIn = h.installed[0]!.params.spiIn;
+    const hold: Parameters<Harness['post']>[0][] = [];
+    h.filter = (f) => (f.toResponder ? (hold.push(f), []) : [f]);
+    h.apply(h.initiator.rekeyIke(h.now));
+    h.apply(h.initiator.rekeyChild(spiIn, h.now)); // queued behind the IKE rekey
+    h.filter = (f) => [f];
+    for (const f of hold) h.post(f);
+    h.settle();
+    expect(h.eventsOf('ikeRekeyed')).toHaveLength(1);
+    expect(h.eventsOf('childRekeyed')).toHaveLength(1);
+    const childReq = h.responder.requests.filter((r) => r.exchangeType === ExchangeType.CREATE_CHILD_SA).at(-1);
+    expect(childReq).toBeDefined();
+    // the CHILD rekey ran on the new IKE SA (its keys derive from the new SK_d and agree)
+    expect(Buffer.from(h.installed.at(-1)!.params.encrKeyOut)).toEqual(Buffer.from(h.responder.child!.encrToR));
+    expect(h.responder.retired).toHaveLength(0);
+    // CREATE_CHILD_SA (0) and the old CHILD_SA's Delete (1) went over the new IKE SA
+    expect(h.responder.sa!.nextPeerRequestId).toBe(2);
+  });
+});

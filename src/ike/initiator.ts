@@ -192,6 +192,8 @@ export class Initiator {
     const prior = this.cur;
     this.old = prior;
     this.cur = this.slot(sa);
+    // RFC 7296 §2.18: after the rekey the old IKE SA carries only its Delete.
+    for (const ex of prior.tm.drainQueue()) this.cur.tm.enqueue(ex, now);
     this.ikeRekeying = false;
     this.ikeRekeyAt = this.rekeyTime(now, this.config.ikeRekeyMs);
     this.event({ type: 'ikeRekeyed', spiI: toHex(sa.spiI), spiR: toHex(sa.spiR) });

@@ -86,6 +86,11 @@ export class TaskManager {
     return this.requestFragments;
   }
 
+  /** Take the exchanges not yet started (they move to the IKE SA that replaces this one). */
+  drainQueue(): Exchange[] {
+    return this.queue.splice(0);
+  }
+
   /** Drop everything (SA gone). */
   clear(): void {
     this.queue.length = 0;
