@@ -39,9 +39,15 @@ export function quietIkeDelete(sa: IkeSa, failed: Exchange, random: (n: number) 
   return protect(sa, { exchangeType: ExchangeType.INFORMATIONAL, response: false, messageId, payloads: new IkeDeleteTask().build(), random });
 }
 
-/** An empty INFORMATIONAL (liveness check). */
-export function dpdExchange(): Exchange {
-  return { exchangeType: ExchangeType.INFORMATIONAL, tasks: [new DpdTask()], critical: false };
+/** A liveness check; with MOBIKE it carries NAT-D and `rebound` runs when our NAT mapping moved. */
+export function dpdExchange(withNatd = false, rebound?: (now: number) => void): Exchange {
+  const task = new DpdTask(withNatd);
+  return {
+    exchangeType: ExchangeType.INFORMATIONAL,
+    tasks: [task],
+    critical: false,
+    onComplete: (ctx) => { if (task.mappingChanged) rebound?.(ctx.now); },
+  };
 }
 
 /** Delete the IKE SA; `done` runs on the response or on failure (when `critical` is false). */

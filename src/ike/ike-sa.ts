@@ -65,6 +65,8 @@ export class IkeSa {
   natLocal = false;
   /** A NAT in front of the peer. */
   natRemote = false;
+  /** The peer's last NAT_DETECTION_DESTINATION_IP: how it sees our address (a change = NAT rebinding). */
+  peerSeesUs: Uint8Array | undefined;
   local: Endpoint;
   remote: Endpoint;
   /** The peer's AUTH verified (the IKE SA exists on both ends even if the CHILD_SA failed). */

@@ -116,6 +116,7 @@ export class Initiator {
     if ((sa.natT || this.config.mobike) && sa.remote.port === 500) {
       sa.local = { ...sa.local, port: this.nattPort };
       sa.remote = { ...sa.remote, port: 4500 };
+      sa.peerSeesUs = undefined; // we moved: the next NAT-D answer is the new baseline
       ctx.log(2, `switching to UDP 4500 (${sa.natT ? 'NAT detected' : 'MOBIKE'})`);
     }
     this.tm.enqueue(ikeAuthExchange((c, reply, child) => this.established(c, reply, child)), ctx.now);
@@ -249,7 +250,7 @@ export class Initiator {
     if (sa.state === 'established') {
       const c = this.config;
       if (c.dpdDelayMs > 0 && !this.tm.busy && this.tm.queued === 0 && now - sa.lastInbound >= c.dpdDelayMs) {
-        this.tm.enqueue(dpdExchange(), now);
+        this.tm.enqueue(this.dpd(), now);
       }
       for (const child of this.children.due(now)) this.startChildRekey(child, now);
       if (now >= this.ikeRekeyAt && !this.ikeRekeying) this.startIkeRekey(now);
@@ -323,10 +324,7 @@ export class Initiator {
       return this.flush();
     }
     sa.local = { ...local };
-    this.tm.enqueue(mobikeExchange(sa, (l, r) => {
-      this.event({ type: 'pathChanged', local: l, remote: r });
-      this.children.moved(sa.natT ? { local: l, remote: r } : undefined);
-    }), now);
+    this.tm.enqueue(mobikeExchange(sa, (l, r) => this.pathChanged(l, r)), now);
     return this.flush();
   }
 
@@ -352,6 +350,19 @@ export class Initiator {
     return jitteredTime(now, after, this.config.rekeyJitterMs, this.random(4));
   }
 
+  private dpd(): Exchange {
+    const mobike = this.config.mobike && this.sa.peer.mobike;
+    return dpdExchange(mobike, (now) => {
+      this.log(1, 'the gateway sees us from a new address (NAT mapping changed): updating the path');
+      this.tm.enqueue(mobikeExchange(this.sa, (l, r) => this.pathChanged(l, r)), now);
+    });
+  }
+
+  private pathChanged(l: Endpoint, r: Endpoint): void {
+    this.event({ type: 'pathChanged', local: l, remote: r });
+    this.children.moved(this.sa.natT ? { local: l, remote: r } : undefined);
+  }
+
   /** Authenticated traffic from the peer arrived outside IKE (e.g. ESP): it is alive, DPD can wait. */
   noteInbound(now: number): void {
     this.sa.lastInbound = Math.max(this.sa.lastInbound, now);
@@ -359,7 +370,7 @@ export class Initiator {
 
   /** A liveness check now (also runs by itself after `dpdDelayMs` of silence). */
   checkLiveness(now: number): Action[] {
-    if (this.sa.state === 'established') this.tm.enqueue(dpdExchange(), now);
+    if (this.sa.state === 'established') this.tm.enqueue(this.dpd(), now);
     return this.flush();
   }
 

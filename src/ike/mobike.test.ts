@@ -46,3 +46,25 @@ describe('MOBIKE (RFC 4555)', () => {
     expect(h.eventsOf('log').some((e) => e.message.includes('MOBIKE is not negotiated'))).toBe(true);
   });
 });
+
+describe('NAT rebinding (RFC 4555 §3.8)', () => {
+  it('carries NAT-D in liveness checks and updates the path when the gateway sees us elsewhere', () => {
+    const h = new Harness().start();
+    h.apply(h.initiator.checkLiveness(h.now));
+    h.settle();
+    expect(h.responder.pathUpdates).toHaveLength(0);
+    h.responder.natInitiator = true; // the gateway now sees another address for us
+    h.apply(h.initiator.checkLiveness(h.now));
+    h.settle();
+    expect(h.responder.pathUpdates).toHaveLength(1);
+    expect(h.eventsOf('pathChanged')).toHaveLength(1);
+    expect(h.initiator.status().natLocal).toBe(true);
+  });
+
+  it('sends plain liveness checks without MOBIKE', () => {
+    const h = new Harness({ mobike: false }).start();
+    h.apply(h.initiator.checkLiveness(h.now));
+    h.settle();
+    expect(h.responder.requests.at(-1)?.payloads).toEqual([]);
+  });
+});

@@ -122,6 +122,7 @@ export class IkeInitTask implements Task {
     if (sha !== undefined) {
       for (let i = 0; i + 1 < sha.data.length; i += 2) sa.peer.signatureHashes.push(((sha.data[i] as number) << 8) | (sha.data[i + 1] as number));
     }
+    sa.peerSeesUs = findNotifies(response, NotifyType.NAT_DETECTION_DESTINATION_IP)[0]?.data.slice();
     const natd = checkNatd(sa, response);
     if (natd !== undefined) {
       sa.natLocal = natd.natLocal || config.fakeNat;

@@ -36,6 +36,7 @@ export class MobikeUpdateTask implements Task {
     if (this.cookie2 === undefined || echoed === undefined || !ctEqual(echoed.data, this.cookie2)) {
       throw new IkeFailure('COOKIE2_MISMATCH', 'the UPDATE_SA_ADDRESSES response does not echo our COOKIE2', 'the gateway is misbehaving or the response was forged; report it with a capture');
     }
+    ctx.sa.peerSeesUs = findNotifies(response, NotifyType.NAT_DETECTION_DESTINATION_IP)[0]?.data.slice();
     const natd = checkNatd(ctx.sa, response);
     if (natd !== undefined) {
       ctx.sa.natLocal = natd.natLocal || ctx.config.fakeNat;

@@ -41,6 +41,7 @@ export function rekeyedSa(old: IkeSa, alg: IkeAlgorithms, p: { weInitiated: bool
   sa.peer = { ...old.peer, signatureHashes: [...old.peer.signatureHashes] };
   sa.natLocal = old.natLocal;
   sa.natRemote = old.natRemote;
+  sa.peerSeesUs = undefined; // NAT-D hashes cover the SPIs: the new SA starts a new baseline
   sa.authenticated = true;
   sa.state = 'established';
   sa.lastInbound = old.lastInbound;

@@ -7,6 +7,7 @@
 import { NotifyType, PayloadType, ProtocolId } from '../../iana/ikev2.js';
 import type { Payload } from '../../wire/payload.js';
 import { filterPayloads, findNotifies } from '../../wire/payload.js';
+import { bytesEqual } from '../../util/bytes.js';
 import { natdNotifies } from './ike-natd.js';
 import type { Task, TaskContext, TaskResult } from './task.js';
 
@@ -19,13 +20,30 @@ export function spiNumber(b: Uint8Array): number {
   return (((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) >>> 0;
 }
 
-/** An empty INFORMATIONAL request: "are you alive?" (RFC 7296 §2.4). */
+/**
+ * An empty INFORMATIONAL request: "are you alive?" (RFC 7296 §2.4). With MOBIKE it carries NAT
+ * detection like strongSwan's (RFC 4555 §3.8), and a change in how the peer sees our address
+ * (NAT rebinding) is flagged in `mappingChanged`.
+ */
 export class DpdTask implements Task {
   readonly name = 'DPD';
-  build(): Payload[] {
-    return [];
+  /** The peer's NAT_DETECTION_DESTINATION_IP changed: our NAT mapping moved. */
+  mappingChanged = false;
+
+  constructor(private readonly withNatd = false) {}
+
+  build(ctx: TaskContext): Payload[] {
+    return this.withNatd ? natdNotifies(ctx.sa, ctx.config.fakeNat, ctx.random) : [];
   }
-  process(): TaskResult {
+
+  process(ctx: TaskContext, response: readonly Payload[]): TaskResult {
+    const seen = findNotifies(response, NotifyType.NAT_DETECTION_DESTINATION_IP)[0]?.data;
+    if (this.withNatd && seen !== undefined) {
+      const before = ctx.sa.peerSeesUs;
+      // Unknown baseline (after a move or a rekey): this answer becomes it.
+      this.mappingChanged = before !== undefined && !bytesEqual(before, seen);
+      ctx.sa.peerSeesUs = seen.slice();
+    }
     return 'done';
   }
 }

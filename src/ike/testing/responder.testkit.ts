@@ -311,6 +311,12 @@ export class TestResponder {
         ...(cookie2 === undefined || this.o.badCookie2 === true ? [] : [notify(NotifyType.COOKIE2, cookie2.data)]),
       ];
     }
+    if (findNotifies(req, NotifyType.NAT_DETECTION_SOURCE_IP).length > 0 && this.lastFrom !== undefined) {
+      return [
+        notify(NotifyType.NAT_DETECTION_SOURCE_IP, natdHash(sa.spiI, sa.spiR, this.o.local)),
+        notify(NotifyType.NAT_DETECTION_DESTINATION_IP, this.natInitiator ? new Uint8Array(randomBytes(20)) : natdHash(sa.spiI, sa.spiR, this.lastFrom)),
+      ];
+    }
     const deletes = filterPayloads(req, PayloadType.DELETE);
     if (deletes.some((d) => d.protocolId === ProtocolId.IKE)) {
       if (sa === this.sa) this.closed = true;
