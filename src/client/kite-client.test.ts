@@ -65,4 +65,20 @@ describe('KiteClient over loopback UDP', () => {
     expect(client.status()?.state).toBe('established');
     await client.close();
   });
+
+  it('notices that its address is gone and moves with MOBIKE', async () => {
+    const { port, responder } = await responderSocket();
+    const { local: _l, remote: _r, ...rest } = testInitiatorOptions();
+    let addrs = ['127.0.0.1'];
+    const interfaces = () => ({ lo: addrs.map((address) => ({ address, family: 'IPv4' as const, internal: true, netmask: '255.0.0.0', mac: '00:00:00:00:00:00', cidr: `${address}/8` })) });
+    const client = new KiteClient({ ...rest, remote: { address: '127.0.0.1', port }, localAddress: '127.0.0.1', ikePort: 0, nattPort: 0, watchInterfaces: { intervalMs: 20, interfaces } });
+    await client.connect();
+    const moved = new Promise<string>((resolve) => client.on('pathChanged', (l) => resolve(l.address)));
+    addrs = ['127.0.0.2'];
+    expect(await moved).toBe('127.0.0.2');
+    expect(responder.pathUpdates.map((p) => p.address)).toEqual(['127.0.0.2']);
+    expect(client.status()?.local.address).toBe('127.0.0.2');
+    await client.close();
+    expect(responder.closed).toBe(true);
+  });
 });

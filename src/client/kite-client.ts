@@ -5,6 +5,7 @@
  * ESP arriving on the NAT-T socket goes to `onEsp`, and `sendEsp` sends ESP out.
  */
 import { EventEmitter } from 'node:events';
+import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { KiteError } from '../errors.js';
 import type { InitiatorOptions } from '../ike/config.js';
 import { Initiator, type InitiatorStatus } from '../ike/initiator.js';
@@ -29,6 +30,11 @@ export interface KiteClientOptions extends Omit<InitiatorOptions, 'local' | 'rem
   readonly onChildSaRemoved?: (spiIn: number, spiOut: number) => void;
   /** A UDP-encapsulated ESP packet arrived (call {@link KiteClient.noteInbound} once it authenticated). */
   readonly onEsp?: (packet: Uint8Array, from: UdpEndpoint) => void;
+  /**
+   * MOBIKE address-change detection: every `intervalMs`, if our local address is gone from the
+   * interfaces, move to the first address of the same family and scope (`interfaces` is injectable).
+   */
+  readonly watchInterfaces?: { readonly intervalMs: number; readonly interfaces?: () => NodeJS.Dict<NetworkInterfaceInfo[]> };
   /** After `dead` (once connected), start over after a delay doubling up to the maximum. */
   readonly reconnect?: { readonly initialDelayMs: number; readonly maxDelayMs: number };
 }
@@ -74,6 +80,8 @@ export class KiteClient {
   private closing = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private attempt = 0;
+  private watchTimer: NodeJS.Timeout | undefined;
+  private moving = false;
 
   constructor(private readonly options: KiteClientOptions) {
     this.clock = options.clock ?? systemClock;
@@ -119,7 +127,35 @@ export class KiteClient {
       this.on('childUp', up).on('failed', fail).on('dead', dead).on('closed', closed);
     });
     this.startCore();
+    this.watch();
     return done;
+  }
+
+  private watch(): void {
+    const w = this.options.watchInterfaces;
+    if (w === undefined) return;
+    this.watchTimer = setInterval(() => { void this.checkInterfaces(w.interfaces ?? networkInterfaces); }, w.intervalMs);
+    this.watchTimer.unref();
+  }
+
+  private async checkInterfaces(list: () => NodeJS.Dict<NetworkInterfaceInfo[]>): Promise<void> {
+    const current = this.sockets?.ike.address;
+    if (current === undefined || this.moving || this.core?.status().state !== 'established') return;
+    const all = Object.values(list()).flatMap((x) => x ?? []);
+    if (all.some((a) => a.address === current)) return;
+    const family = current.includes(':') ? 'IPv6' : 'IPv4';
+    const internal = current.startsWith('127.') || current === '::1';
+    const next = all.find((a) => a.family === family && a.internal === internal && !a.address.startsWith('fe80'));
+    if (next === undefined) return;
+    this.emit('log', 1, `local address ${current} is gone; moving to ${next.address}`);
+    this.moving = true;
+    try {
+      await this.moveTo(next.address);
+    } catch (e) {
+      this.emit('log', 0, `could not move to ${next.address}: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.moving = false;
+    }
   }
 
   private startCore(): void {
@@ -253,6 +289,7 @@ export class KiteClient {
   async close(): Promise<void> {
     this.closing = true;
     clearTimeout(this.reconnectTimer);
+    clearInterval(this.watchTimer);
     const core = this.core;
     if (core === undefined) return;
     const st = core.status().state;
@@ -268,6 +305,7 @@ export class KiteClient {
   }
 
   private shutdown(): void {
+    clearInterval(this.watchTimer);
     this.timer?.disarm();
     this.timer = undefined;
     this.sockets?.close();
