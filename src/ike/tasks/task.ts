@@ -56,7 +56,7 @@ export class IkeFailure extends KiteError {
   readonly fix: string;
 
   constructor(code: string, message: string, fix: string, notifyType?: number) {
-    super(code, fix === '' ? message : `${message} — ${fix}`);
+    super(code, fix === '' ? message : `${message}; fix: ${fix}`);
     this.fix = fix;
     this.notifyType = notifyType;
   }
