@@ -18,15 +18,21 @@ import { opsPerSecond, type BenchContext, type BenchRow } from '../harness.js';
 
 const SIZES = [64, 576, 1400] as const;
 const BENCH_SUITES = ['aes128gcm16', 'aes256gcm16', 'chacha20poly1305', 'aes128-sha256', 'aes256-sha256'] as const;
+/** An `openssl speed` reference: cipher EVP name, plus the HMAC digest for CBC suites. */
+interface OpensslRef {
+  readonly evp: string;
+  readonly hmac?: string;
+}
+
 /** `openssl speed` arguments per suite: the cipher, and for CBC suites the HMAC run separately. */
-const OPENSSL_REF: Readonly<Record<string, { readonly evp: string; readonly hmac?: string }>> = {
+const OPENSSL_REF: Readonly<Record<string, OpensslRef>> = {
   aes128gcm16: { evp: 'aes-128-gcm' },
   aes256gcm16: { evp: 'aes-256-gcm' },
   chacha20poly1305: { evp: 'chacha20-poly1305' },
   // Not the stitched aes-*-cbc-hmac-sha256 EVP: `openssl speed` runs it without a MAC key.
   'aes128-sha256': { evp: 'aes-128-cbc', hmac: 'sha256' },
   'aes256-sha256': { evp: 'aes-256-cbc', hmac: 'sha256' },
-};
+} as const;
 
 /** Reference seal + open operations per second: 2 x (encrypt [+ HMAC]) of `size` bytes. */
 function opensslRef(ctx: BenchContext, suiteName: string, size: number): { refOpsPerSec?: number; refName?: string } {

@@ -104,7 +104,9 @@ export const EspDrop = {
 export type EspDrop = (typeof EspDrop)[keyof typeof EspDrop];
 
 /** Every drop reason, in a stable order (for counters and reports). */
-export const ESP_DROP_REASONS: readonly EspDrop[] = Object.values(EspDrop);
+export function espDropReasons(): readonly EspDrop[] {
+  return Object.values(EspDrop);
+}
 
 /** Dataplane counters of one SA. */
 export interface EspStats {
@@ -125,7 +127,7 @@ export interface EspStats {
 /** A zeroed counter set. */
 export function newEspStats(): EspStats {
   const drops = {} as Record<EspDrop, number>;
-  for (const r of ESP_DROP_REASONS) drops[r] = 0;
+  for (const r of espDropReasons()) drops[r] = 0;
   return { packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0, compressedOut: 0, drops };
 }
 

@@ -13,7 +13,6 @@ import type { EspCipher, EspCipherSpec } from './cipher.js';
 
 const TWO32 = 0x1_0000_0000;
 const ICV = 16;
-const EMPTY = new Uint8Array(0);
 
 /** The AES-GMAC ESP cipher of `spec` on `backend`. */
 export function gmacEspCipher(spec: EspCipherSpec, backend: Backend): EspCipher {
@@ -29,7 +28,7 @@ export function gmacEspCipher(spec: EspCipherSpec, backend: Backend): EspCipher 
     writeU32(hi, 0, seqHi);
     if (backend === 'noble') {
       const aad = spec.esn ? concat3(pkt.subarray(0, 4), hi, pkt.subarray(4, end)) : pkt.subarray(0, end);
-      return gcm(spec.key, nonce, aad).encrypt(EMPTY);
+      return gcm(spec.key, nonce, aad).encrypt(new Uint8Array(0));
     }
     const c = createCipheriv(name, key, nonce, opts);
     if (spec.esn) {
