@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NotifyType } from '../iana/ikev2.js';
 import { IdType } from '../iana/ikev2.js';
-import { encodeMessage } from '../wire/message.js';
+import { decodeMessage, encodeMessage } from '../wire/message.js';
 import { decodeHeader } from '../wire/header.js';
 import { Harness, ts4 } from './testing/harness.testkit.js';
 import type { KiteError } from '../errors.js';
@@ -107,5 +107,22 @@ describe('error notifies from the peer', () => {
     h.advance(1000);
     expect(failure(h)?.code).toBe('INVALID_KE_PAYLOAD');
     expect(failure(h)?.message).toMatch(/did not offer/);
+  });
+});
+
+describe('forged IKE_SA_INIT responses', () => {
+  it('a response with an invalid KE value does not end the attempt; the genuine one completes it', () => {
+    const h = new Harness();
+    h.filter = (f) => {
+      if (f.toResponder || f.data[18] !== 34) return [f];
+      // the same response with an all-zero X25519 value (RFC 7748 §6.1 check fails)
+      const m = decodeMessage(f.data);
+      const forged = encodeMessage({ header: m.header, payloads: m.payloads.map((p) => (p.type === 34 && 'group' in p ? { ...p, data: new Uint8Array(p.data.length) } : p)) });
+      return [{ ...f, data: forged }, f];
+    };
+    h.start();
+    expect(h.eventsOf('failed')).toHaveLength(0);
+    expect(h.eventsOf('log').some((e) => e.message.startsWith('ignoring unauthenticated error'))).toBe(true);
+    expect(h.initiator.status().state).toBe('established');
   });
 });

@@ -5,6 +5,7 @@
  * notifies are unauthenticated (§2.21) and reported as such.
  */
 import { createKeyExchange, type KeyExchange } from '../../crypto/ke.js';
+import { KiteError } from '../../errors.js';
 import { ExchangeType, HashAlgorithm, NotifyType, PayloadType, keGroupNames } from '../../iana/ikev2.js';
 import { nameOf } from '../../iana/names.js';
 import type { Payload } from '../../wire/payload.js';
@@ -92,6 +93,17 @@ export class IkeInitTask implements Task {
   }
 
   process(ctx: TaskContext, response: readonly Payload[]): TaskResult {
+    try {
+      return this.processUnauthenticated(ctx, response);
+    } catch (e) {
+      // Nothing in an IKE_SA_INIT response is authenticated (RFC 7296 §2.21): a bad choice, a bad
+      // KE value or a bad nonce may be forged, so none of it ends the attempt by itself.
+      if (e instanceof KiteError && !(e instanceof UnauthenticatedError)) throw new UnauthenticatedError(e);
+      throw e;
+    }
+  }
+
+  private processUnauthenticated(ctx: TaskContext, response: readonly Payload[]): TaskResult {
     const retry = this.retryable(ctx, response);
     if (retry !== undefined) return retry;
     const err = findErrorNotify(response);
