@@ -155,3 +155,23 @@ describe('initiator against the test responder', () => {
     expect(h.initiator.status().peerMobike).toBe(true);
   });
 });
+
+describe('other paths and peers', () => {
+  it('works over IPv6 (NAT detection hashes 16-octet addresses)', () => {
+    const h = new Harness({ local: { address: '2001:db8::1', port: 500 }, remote: { address: '2001:db8::2', port: 500 }, mobike: false },
+      { local: { address: '2001:db8::2', port: 500 } }).start();
+    established(h);
+    expect(h.initiator.status().natLocal).toBe(false);
+    expect(h.initiator.status().remote.port).toBe(500);
+  });
+
+  it('reassembles an iked-style IKE_AUTH response in three small fragments with two addresses', () => {
+    const h = new Harness({ virtualIp: { ip4: true, ip6: false } }, { fragmentSize: 594, pool: ['192.168.101.1', '192.168.101.5'] }).start();
+    established(h);
+    const frags = h.wire.filter((f) => !f.toResponder && f.data[18] === 35);
+    expect(frags.length).toBeGreaterThanOrEqual(3);
+    expect(frags.every((f) => f.data.length <= 594)).toBe(true);
+    expect(h.initiator.status().config?.ip4Addresses).toEqual(['192.168.101.1', '192.168.101.5']);
+    expect(h.initiator.status().config?.preferredIp4).toBe('192.168.101.1');
+  });
+});
