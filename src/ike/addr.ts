@@ -3,7 +3,7 @@
  * §2.23, §3.15.1). Pure; IPv6 text output is RFC 5952 via the capture helper.
  */
 import { KiteError } from '../errors.js';
-import { ipToString } from '../capture/ip-text.js';
+import { ipToString } from '../util/ip-text.js';
 
 /** Octets of an IPv4 or IPv6 address in text form; throws KiteError BAD_ADDRESS. */
 export function ipToBytes(text: string): Uint8Array {
