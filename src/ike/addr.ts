@@ -1,6 +1,6 @@
 /**
  * IP address text <-> octets for NAT detection hashes, CP attributes and ID payloads (RFC 7296
- * §2.23, §3.15.1). Pure; IPv6 text output is RFC 5952 via the capture helper.
+ * §2.23, §3.15.1). Pure; IPv6 text output is RFC 5952 (util/ip-text.ts).
  */
 import { KiteError } from '../errors.js';
 import { ipToString } from '../util/ip-text.js';
