@@ -124,3 +124,13 @@ describe('CHILD_SA rekey', () => {
     expect(h.eventsOf('dead')).toHaveLength(1);
   });
 });
+
+describe('CHILD_SA rekey with IPComp', () => {
+  it('renegotiates IPComp for the new pair (IPCOMP_SUPPORTED in CREATE_CHILD_SA)', () => {
+    const h = new Harness({ ipcompCpi: 0x4321 }).start();
+    expect(h.installed[0]?.params.ipcomp?.cpiOut).toBe(0x1234);
+    h.apply(h.initiator.rekeyChild(h.installed[0]!.params.spiIn, h.now));
+    h.settle();
+    expect(h.installed[1]?.params.ipcomp).toEqual({ cpiIn: 0x4321, cpiOut: 0x1235, transform: 2 });
+  });
+});

@@ -3,19 +3,25 @@
  * IPCOMP_SUPPORTED with our CPI when compression is on; then the chosen proposal, the narrowed
  * selectors, KEYMAT = prf+(SK_d, Ni | Nr) and the install-CHILD_SA action.
  */
-import { ExchangeType, IpcompTransform, NotifyType, PayloadType, ProtocolId } from '../../iana/ikev2.js';
+import { ExchangeType, NotifyType, PayloadType, ProtocolId } from '../../iana/ikev2.js';
 import type { Payload } from '../../wire/payload.js';
 import { findNotifies, findPayload } from '../../wire/payload.js';
 import type { AnyTrafficSelector, TrafficSelector } from '../../wire/payloads/ts.js';
 import { checkResponderTs } from '../ts.js';
 import { checkChosen } from '../negotiate.js';
-import { childSaParams, spiOf } from './child-keys.js';
+import { childSaParams, ipcompNotify, negotiatedIpcomp, spiOf } from './child-keys.js';
 import { findErrorNotify, peerFailure } from '../peer-failure.js';
 import type { InstalledChildSa } from '../types.js';
+import type { ChildSaIpcomp } from '../../esp/child-sa.js';
 import { IkeFailure, type Task, type TaskContext, type TaskResult } from './task.js';
 
 function selectors(list: readonly Payload[], type: typeof PayloadType.TSi | typeof PayloadType.TSr): readonly AnyTrafficSelector[] {
   return findPayload(list, type)?.selectors ?? [];
+}
+
+function ipcompOf(cpi: number | undefined, response: readonly Payload[]): { ipcomp?: ChildSaIpcomp } {
+  const ipcomp = negotiatedIpcomp(cpi, response);
+  return ipcomp === undefined ? {} : { ipcomp };
 }
 
 /** The CHILD_SA task of IKE_AUTH. */
@@ -31,9 +37,7 @@ export class ChildCreateTask implements Task {
     const spi = this.spi;
     const proposals = config.espProposals.map((p) => ({ ...p, protocolId: ProtocolId.ESP, spi }));
     const out: Payload[] = [];
-    if (config.ipcompCpi !== undefined) {
-      out.push({ type: PayloadType.NOTIFY, critical: false, protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.IPCOMP_SUPPORTED, data: Uint8Array.of(config.ipcompCpi >>> 8, config.ipcompCpi & 0xff, IpcompTransform.IPCOMP_DEFLATE) });
-    }
+    if (config.ipcompCpi !== undefined) out.push(ipcompNotify(config.ipcompCpi));
     out.push({ type: PayloadType.SA, critical: false, proposals });
     out.push({ type: PayloadType.TSi, critical: false, selectors: config.tsLocal });
     out.push({ type: PayloadType.TSr, critical: false, selectors: config.tsRemote });
@@ -58,13 +62,10 @@ export class ChildCreateTask implements Task {
     const { sa, config } = ctx;
     const chosen = findPayload(response, PayloadType.SA)?.proposals[0];
     if (chosen === undefined || this.spi === undefined) throw new IkeFailure('INTERNAL', 'no SA', '');
-    const ipcompN = findNotifies(response, NotifyType.IPCOMP_SUPPORTED)[0];
     const params = childSaParams({
       sa, chosen, spiIn: spiOf(this.spi), spiOut: spiOf(spiOut), nonceI: sa.nonceI, nonceR: sa.nonceR, weInitiated: true,
       transport: findNotifies(response, NotifyType.USE_TRANSPORT_MODE).length > 0,
-      ...(ipcompN !== undefined && config.ipcompCpi !== undefined && ipcompN.data.length >= 3
-        ? { ipcomp: { cpiIn: config.ipcompCpi, cpiOut: ((ipcompN.data[0] as number) << 8) | (ipcompN.data[1] as number), transform: ipcompN.data[2] as number } }
-        : {}),
+      ...ipcompOf(config.ipcompCpi, response),
     });
     return { params, tsLocal: tsi, tsRemote: tsr, ...(sa.natT ? { encap: { local: sa.local, remote: sa.remote } } : {}) };
   }

@@ -9,6 +9,10 @@ import { integInfo } from '../../crypto/integ.js';
 import { encrInfo, encrKeyMaterialLength } from '../../crypto/sk-cipher.js';
 import type { ChildSaIpcomp, ChildSaParams } from '../../esp/child-sa.js';
 import type { Proposal } from '../../wire/payloads/sa.js';
+import type { NotifyPayload } from '../../wire/payloads/notify.js';
+import type { Payload } from '../../wire/payload.js';
+import { findNotifies } from '../../wire/payload.js';
+import { IpcompTransform, NotifyType, PayloadType } from '../../iana/ikev2.js';
 import type { IkeSa } from '../ike-sa.js';
 import { espAlgorithms } from '../negotiate.js';
 import { IkeFailure } from './task.js';
@@ -41,6 +45,18 @@ export function spiOf(b: Uint8Array): number {
 /** Write a 4-octet SPI. */
 export function spiBytes(spi: number): Uint8Array {
   return Uint8Array.of(spi >>> 24, (spi >>> 16) & 0xff, (spi >>> 8) & 0xff, spi & 0xff);
+}
+
+/** Our IPCOMP_SUPPORTED notify: CPI and DEFLATE (RFC 7296 §3.10.1). */
+export function ipcompNotify(cpi: number): NotifyPayload {
+  return { type: PayloadType.NOTIFY, critical: false, protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.IPCOMP_SUPPORTED, data: Uint8Array.of(cpi >>> 8, cpi & 0xff, IpcompTransform.IPCOMP_DEFLATE) };
+}
+
+/** IPComp for a CHILD_SA: both sides sent IPCOMP_SUPPORTED (ours with `ourCpi`). */
+export function negotiatedIpcomp(ourCpi: number | undefined, peer: readonly Payload[]): ChildSaIpcomp | undefined {
+  const n = findNotifies(peer, NotifyType.IPCOMP_SUPPORTED)[0];
+  if (ourCpi === undefined || n === undefined || n.data.length < 3) return undefined;
+  return { cpiIn: ourCpi, cpiOut: ((n.data[0] as number) << 8) | (n.data[1] as number), transform: n.data[2] as number };
 }
 
 /** Derive the keys and assemble the CHILD_SA record. */

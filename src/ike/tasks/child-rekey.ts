@@ -15,7 +15,12 @@ import { checkChosen } from '../negotiate.js';
 import { findErrorNotify, peerFailure } from '../peer-failure.js';
 import { checkResponderTs } from '../ts.js';
 import type { InstalledChildSa } from '../types.js';
-import { childSaParams, spiBytes, spiOf } from './child-keys.js';
+import { childSaParams, ipcompNotify, negotiatedIpcomp, spiBytes, spiOf } from './child-keys.js';
+import type { ChildSaIpcomp } from '../../esp/child-sa.js';
+
+function withIpcomp(ipcomp: ChildSaIpcomp | undefined): { ipcomp?: ChildSaIpcomp } {
+  return ipcomp === undefined ? {} : { ipcomp };
+}
 import { IkeFailure, type Task, type TaskContext, type TaskResult } from './task.js';
 
 const NONCE_LENGTH = 32;
@@ -85,13 +90,16 @@ export function respondCreateChild(ctx: TaskContext, req: readonly Payload[], fi
   const params = childSaParams({
     sa: ctx.sa, chosen, spiIn: spiOf(spiIn), spiOut: spiOf(chosen.spi), nonceI: nonceP.data, nonceR,
     ...(secret === undefined ? {} : { sharedSecret: secret }), weInitiated: false, transport: old.params.mode === 'transport',
+    ...withIpcomp(negotiatedIpcomp(ctx.config.ipcompCpi, req)),
   });
   secret?.fill(0);
   const child: InstalledChildSa = { ...old, params };
+  const ourCpi = ctx.config.ipcompCpi;
   const response: Payload[] = [
     { type: PayloadType.SA, critical: false, proposals: [{ ...chosen, spi: spiIn }] },
     { type: PayloadType.NONCE, critical: false, data: nonceR },
     ...(ke === undefined || keP === undefined ? [] : [{ type: PayloadType.KE, critical: false, group: keP.group, data: ke.publicKey } as const]),
+    ...(params.ipcomp === undefined || ourCpi === undefined ? [] : [ipcompNotify(ourCpi)]),
     { type: PayloadType.TSi, critical: false, selectors: old.tsRemote },
     { type: PayloadType.TSr, critical: false, selectors: old.tsLocal },
   ];
@@ -127,6 +135,7 @@ export class ChildRekeyTask implements Task {
       { type: PayloadType.SA, critical: false, proposals: ctx.config.espProposals.map((p) => ({ ...p, protocolId: ProtocolId.ESP, spi })) },
       { type: PayloadType.NONCE, critical: false, data: this.nonce },
       ...(this.ke === undefined || group === undefined ? [] : [{ type: PayloadType.KE, critical: false, group, data: this.ke.publicKey } as const]),
+      ...(this.old.params.ipcomp === undefined ? [] : [ipcompNotify(this.old.params.ipcomp.cpiIn)]),
       { type: PayloadType.TSi, critical: false, selectors: this.old.tsLocal },
       { type: PayloadType.TSr, critical: false, selectors: this.old.tsRemote },
     ];
@@ -147,7 +156,7 @@ export class ChildRekeyTask implements Task {
     const params = childSaParams({
       sa: ctx.sa, chosen, spiIn: spiOf(spi), spiOut: spiOf(chosen.spi), nonceI: this.nonce, nonceR: nonceP.data,
       ...(secret === undefined ? {} : { sharedSecret: secret }), weInitiated: true, transport: this.old.params.mode === 'transport',
-      ...(this.old.params.ipcomp === undefined ? {} : { ipcomp: this.old.params.ipcomp }),
+      ...withIpcomp(negotiatedIpcomp(this.old.params.ipcomp?.cpiIn, response)),
     });
     secret?.fill(0);
     this.nonces = [this.nonce, nonceP.data.slice()];

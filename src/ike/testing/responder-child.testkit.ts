@@ -74,7 +74,9 @@ export function answerRekey(sa: IkeSa, req: readonly Payload[], children: readon
   const ke = keP === undefined ? undefined : createKeyExchange(keP.group);
   const secret = ke === undefined || keP === undefined ? undefined : ke.computeSharedSecret(keP.data);
   const child = makeChild(sa, chosen, u32(first.spi), u32(chosen.spi), { ni: ni.data, nr }, false, { tsi, tsr }, secret);
+  const ipcomp = findNotifies(req, NotifyType.IPCOMP_SUPPORTED).length > 0;
   const payloads: Payload[] = [
+    ...(ipcomp ? [{ type: PayloadType.NOTIFY, critical: false, protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.IPCOMP_SUPPORTED, data: Uint8Array.of(0x12, 0x35, 2) } as const] : []),
     { type: PayloadType.SA, critical: false, proposals: [chosen] },
     { type: PayloadType.NONCE, critical: false, data: nr },
     ...(ke === undefined || keP === undefined ? [] : [{ type: PayloadType.KE, critical: false, group: keP.group, data: ke.publicKey } as const]),
