@@ -94,4 +94,27 @@ describe('espDecap never throws', () => {
       { numRuns: 300 },
     );
   });
+
+  it('round trips any inner packet under any configuration (suite, ESN, IPComp, TFC, backend pair)', () => {
+    const inner = fc.record({ v6: fc.boolean(), payload: fc.uint8Array({ maxLength: 1400 }), repeat: fc.boolean() });
+    fc.assert(
+      fc.property(config, fc.nat({ max: 600 }), fc.boolean(), fc.array(inner, { minLength: 1, maxLength: 6 }), (cfg, tfc, crossBackend, packets) => {
+        const { tx } = setup(cfg.suite, cfg.esn, cfg.ipcomp, cfg.backend);
+        const other = crossBackend ? (cfg.backend === 'node' ? 'noble' : 'node') : cfg.backend;
+        const rx = new ChildSa({ ...tx.params, spiIn: tx.params.spiOut, spiOut: tx.params.spiIn, encrKeyIn: tx.params.encrKeyOut, encrKeyOut: tx.params.encrKeyIn, ...(tx.params.integKeyOut === undefined ? {} : { integKeyIn: tx.params.integKeyOut, integKeyOut: tx.params.integKeyIn }), ...(tx.params.ipcomp === undefined ? {} : { ipcomp: { ...tx.params.ipcomp, cpiIn: tx.params.ipcomp.cpiOut, cpiOut: tx.params.ipcomp.cpiIn } }) }, { backend: other, ipcompCodec: deflateCodec() });
+        const sender = new ChildSa(tx.params, { backend: cfg.backend, tfcPadTo: tfc, ipcompCodec: deflateCodec() });
+        for (const p of packets) {
+          const body = p.repeat ? new Uint8Array(p.payload.length).fill(p.payload[0] ?? 7) : p.payload;
+          const addr = (n: number): Uint8Array => (p.v6 ? new Uint8Array(16).fill(n) : Uint8Array.of(10, 0, 0, n));
+          const ip = encodeIpUdp({ src: addr(1), dst: addr(2), srcPort: 5, dstPort: 6, payload: body });
+          const pkt = espEncap(sender, ip, 0);
+          if (typeof pkt === 'string') return false;
+          const back = espDecap(rx, pkt, 0);
+          if (!(back instanceof Uint8Array) || !Buffer.from(back).equals(Buffer.from(ip))) return false;
+        }
+        return rx.stats.packetsIn === packets.length;
+      }),
+      { numRuns: 150 },
+    );
+  });
 });
