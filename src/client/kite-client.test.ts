@@ -81,4 +81,31 @@ describe('KiteClient over loopback UDP', () => {
     await client.close();
     expect(responder.closed).toBe(true);
   });
+
+  it('reauthenticates make-before-break: new IKE SA and CHILD_SA first, then the old IKE SA goes', async () => {
+    const { port, responder } = await responderSocket();
+    const { local: _l, remote: _r, ...rest } = testInitiatorOptions();
+    const removed: number[] = [];
+    const installed: number[] = [];
+    const client = new KiteClient({ ...rest, remote: { address: '127.0.0.1', port }, localAddress: '127.0.0.1', ikePort: 0, nattPort: 0,
+      onChildSa: (c) => installed.push(c.params.spiIn), onChildSaRemoved: (spiIn) => removed.push(spiIn) });
+    const closed: boolean[] = [];
+    client.on('closed', (p) => closed.push(p));
+    const first = await client.connect();
+    const spiBefore = client.status()?.spiI;
+    const second = await client.reauthenticate();
+    expect(client.status()?.spiI).not.toBe(spiBefore);
+    expect(second.child?.params.spiIn).not.toBe(first.child?.params.spiIn);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(installed).toEqual([first.child?.params.spiIn, second.child?.params.spiIn]);
+    expect(removed).toEqual([first.child?.params.spiIn]);
+    expect(closed).toEqual([]);
+    expect(responder.retired).toHaveLength(0);
+    expect(responder.closed).toBe(false);
+    // no INITIAL_CONTACT in the reauthentication
+    const lastAuth = responder.requests.filter((r) => r.exchangeType === 35).at(-1);
+    expect(lastAuth?.payloads.some((p) => p.type === 41 && 'notifyType' in p && p.notifyType === 16384)).toBe(false);
+    await client.close();
+    expect(responder.closed).toBe(true);
+  });
 });

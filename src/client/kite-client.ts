@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { KiteError } from '../errors.js';
+import { bytesEqual } from '../util/bytes.js';
 import type { InitiatorOptions } from '../ike/config.js';
 import { Initiator, type InitiatorStatus } from '../ike/initiator.js';
 import type { Action, ConfigReply, Endpoint, InstalledChildSa, LogLevel } from '../ike/types.js';
@@ -82,6 +83,9 @@ export class KiteClient {
   private attempt = 0;
   private watchTimer: NodeJS.Timeout | undefined;
   private moving = false;
+  /** The IKE SA being replaced by a reauthentication, with its timer; its events stay internal. */
+  private retiring: { readonly core: Initiator; readonly timer: DeadlineTimer } | undefined;
+  private reauthing = false;
 
   constructor(private readonly options: KiteClientOptions) {
     this.clock = options.clock ?? systemClock;
@@ -158,21 +162,59 @@ export class KiteClient {
     }
   }
 
-  private startCore(): void {
+  private startCore(initialContact = this.options.initialContact ?? true): void {
     const sockets = this.sockets;
     const remote = this.remote;
     if (sockets === undefined || remote === undefined) return;
     this.timer?.disarm();
-    const core = new Initiator({ ...this.options, local: sockets.ike, remote, localNattPort: sockets.natt.port });
+    const core = new Initiator({ ...this.options, initialContact, local: sockets.ike, remote, localNattPort: sockets.natt.port });
     this.core = core;
-    this.timer = new DeadlineTimer(this.clock, () => this.run(core.tick(this.clock.now())));
-    this.run(core.start(this.clock.now()));
+    this.timer = new DeadlineTimer(this.clock, () => this.run(core.tick(this.clock.now()), core));
+    this.run(core.start(this.clock.now()), core);
+  }
+
+  /**
+   * Reauthenticate make-before-break (RFC 7296 §2.8.3): a fresh IKE_SA_INIT + IKE_AUTH (without
+   * INITIAL_CONTACT) on the same sockets; once its CHILD_SA is up the old IKE SA is deleted. If
+   * the new one fails, the old one stays and the error is thrown.
+   */
+  async reauthenticate(): Promise<ConnectResult> {
+    const old = this.core;
+    const oldTimer = this.timer;
+    if (old === undefined || oldTimer === undefined || old.status().state !== 'established') throw new KiteError('NOT_CONNECTED', 'reauthenticate() needs an established connection');
+    this.retiring = { core: old, timer: oldTimer };
+    this.timer = undefined;
+    this.reauthing = true;
+    const up = new Promise<ConnectResult>((resolve, reject) => {
+      const done = (): void => { this.off('childUp', ok).off('failed', fail); };
+      const ok = (child: InstalledChildSa, config: ConfigReply | undefined): void => { done(); resolve({ child, config }); };
+      const fail = (e: KiteError): void => { done(); reject(e); };
+      this.on('childUp', ok).on('failed', fail);
+    });
+    this.startCore(false);
+    try {
+      const r = await up;
+      this.run(old.close(this.clock.now()), old);
+      return r;
+    } catch (e) {
+      this.disarmCurrent();
+      this.core = old;
+      this.timer = oldTimer;
+      this.retiring = undefined;
+      throw e;
+    } finally {
+      this.reauthing = false;
+    }
+  }
+
+  private disarmCurrent(): void {
+    this.timer?.disarm();
   }
 
   /** After `dead`, or a failed reconnect attempt: try again later, by policy. */
   private maybeReconnect(): void {
     const policy = this.options.reconnect;
-    if (policy === undefined || !this.everUp || this.closing || this.sockets === undefined) return;
+    if (policy === undefined || !this.everUp || this.closing || this.reauthing || this.sockets === undefined) return;
     const delay = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** this.attempt);
     this.attempt++;
     this.emit('reconnecting', this.attempt, delay);
@@ -184,16 +226,33 @@ export class KiteClient {
   }
 
   private receive(data: Uint8Array, local: UdpEndpoint, from: UdpEndpoint): void {
-    const core = this.core;
+    const old = this.retiring?.core;
+    const core = old !== undefined && data.length >= 8 && bytesEqual(data.subarray(0, 8), old.sa.spiI) ? old : this.core;
     if (core === undefined) return;
     this.packetsIn++;
-    this.run(core.receive(data, { local, remote: from }, this.clock.now()));
+    this.run(core.receive(data, { local, remote: from }, this.clock.now()), core);
   }
 
-  private run(actions: readonly Action[]): void {
+  private run(actions: readonly Action[], core = this.core): void {
+    const retiring = this.retiring;
+    if (retiring !== undefined && core === retiring.core) {
+      for (const a of actions) this.performRetiring(a, retiring);
+      if (this.retiring === retiring) retiring.timer.arm(core.nextDeadline());
+      return;
+    }
     for (const a of actions) this.perform(a);
-    const core = this.core;
-    if (core !== undefined && this.timer !== undefined) this.timer.arm(core.nextDeadline());
+    if (core !== undefined && core === this.core && this.timer !== undefined) this.timer.arm(core.nextDeadline());
+  }
+
+  /** Actions of the IKE SA a reauthentication replaces: its datagrams and removals, no user events. */
+  private performRetiring(a: Action, r: { readonly core: Initiator; readonly timer: DeadlineTimer }): void {
+    if (a.type !== 'event') return this.perform(a);
+    const t = a.event.type;
+    if (t === 'log') return this.dispatch(a.event);
+    if (t === 'closed' || t === 'failed' || t === 'dead') {
+      r.timer.disarm();
+      if (this.retiring === r) this.retiring = undefined;
+    }
   }
 
   private perform(a: Action): void {
@@ -306,6 +365,8 @@ export class KiteClient {
 
   private shutdown(): void {
     clearInterval(this.watchTimer);
+    this.retiring?.timer.disarm();
+    this.retiring = undefined;
     this.timer?.disarm();
     this.timer = undefined;
     this.sockets?.close();

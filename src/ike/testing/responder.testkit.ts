@@ -185,6 +185,7 @@ export class TestResponder {
     const chosen = this.chooseIke(saP.proposals, keP.group);
     if (chosen === undefined) return [this.plain(h, zero, [notify(NotifyType.NO_PROPOSAL_CHOSEN)])];
     if (chosen.group !== keP.group) return [this.plain(h, zero, [notify(NotifyType.INVALID_KE_PAYLOAD, Uint8Array.of(chosen.group >>> 8, chosen.group & 0xff))])];
+    if (this.sa !== undefined && this.sa.state === 'established') this.retired.push(this.sa); // reauthentication: the old SA lives on until deleted
     const sa = new IkeSa(false, new Uint8Array(randomBytes(8)), this.o.local, from);
     sa.spiI = h.spiI.slice();
     sa.nonceI = nonceP.data.slice();
@@ -237,6 +238,7 @@ export class TestResponder {
     }
     if (this.o.error?.where === 'child') return [...out, notify(this.o.error.notifyType)];
     out.push(...this.createChild(sa, req));
+    sa.state = 'established';
     if (this.o.mobike !== false) out.push(notify(NotifyType.MOBIKE_SUPPORTED));
     return out;
   }
