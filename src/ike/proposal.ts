@@ -65,6 +65,7 @@ export const ESP_ENCR_KEY_LENGTHS = {
   [EncrId.ENCR_AES_GCM_16]: [128, 192, 256],
   [EncrId.ENCR_CHACHA20_POLY1305]: [256],
   [EncrId.ENCR_AES_CBC]: [128, 192, 256],
+  [EncrId.ENCR_NULL_AUTH_AES_GMAC]: [128, 192, 256],
 } as const;
 /** See {@link ESP_ENCR_KEY_LENGTHS}. */
 export const ESP_INTEG_IDS = [IntegId.AUTH_HMAC_SHA1_96, IntegId.AUTH_HMAC_SHA2_256_128, IntegId.AUTH_HMAC_SHA2_384_192, IntegId.AUTH_HMAC_SHA2_512_256] as const;
