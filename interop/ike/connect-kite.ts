@@ -28,6 +28,8 @@ export interface ConnectArgs {
   /** Move to this local address (MOBIKE) `moveAfterMs` after it came up. */
   readonly moveTo?: string;
   readonly moveAfterMs?: number;
+  /** Reauthenticate (make-before-break) this long after it came up. */
+  readonly reauthAfterMs?: number;
   /** Our IDi (default client@example.test). */
   readonly localId?: string;
 }
@@ -85,11 +87,17 @@ async function main(): Promise<void> {
       }, a.rekeyAfterMs);
     }
     if (a.ikeRekeyAfterMs !== undefined) setTimeout(() => client.rekeyIke(), a.ikeRekeyAfterMs);
+    const reauths: string[] = [];
+    if (a.reauthAfterMs !== undefined) {
+      setTimeout(() => {
+        client.reauthenticate().then((x) => reauths.push(`${client.status()?.spiI ?? ''} ${x.config?.preferredIp4 ?? ''} ${x.child?.params.spiIn ?? ''}`), (e: unknown) => reauths.push(`error ${String(e)}`));
+      }, a.reauthAfterMs);
+    }
     const to = a.moveTo;
     if (to !== undefined) setTimeout(() => { void client.moveTo(to); }, a.moveAfterMs ?? 0);
     await alive;
     const s2 = client.status();
-    out({ phase: 'alive', state: s2?.state, rekeys, ikeRekeys, paths, local: s2?.local, spiI: s2?.spiI, spiR: s2?.spiR, children: s2?.children.map((c) => ({ spiIn: c.params.spiIn, spiOut: c.params.spiOut })) });
+    out({ phase: 'alive', state: s2?.state, reauths, rekeys, ikeRekeys, paths, local: s2?.local, spiI: s2?.spiI, spiR: s2?.spiR, children: s2?.children.map((c) => ({ spiIn: c.params.spiIn, spiOut: c.params.spiOut })) });
     await client.close();
     out({ phase: 'closed', state: client.status()?.state, logs });
   } catch (e) {

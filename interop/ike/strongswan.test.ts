@@ -135,4 +135,43 @@ describe.skipIf(!canRun)('Kite initiator vs strongSwan responder (live)', () => 
       if (process.env.KITE_SHOW === '1') console.log([noProposal.message, auth.message, ts.message].join('\n'));
     });
   });
+
+  it('reauthenticates make-before-break: new IKE SA and CHILD_SA, then the old IKE SA is deleted', async () => {
+    await withLab(async (lab) => {
+      const pkiDir = join(STRONGSWAN_FIXTURES_DIR, 'pki');
+      const pki = await ensureTestPki(pkiDir, lab.workdir);
+      const net = await createLabNetwork(lab);
+      const charon = await startCharon(lab, {
+        name: 'responder',
+        node: net.responder,
+        swanctlConf: responderSwanctlConf({ ikeProposal: 'aes256gcm16-prfsha256-x25519', espProposal: 'aes256gcm16' }, net),
+        certs: [pki.gatewayCert],
+        caCerts: [pki.caCert],
+        privateKeys: [pki.gatewayKey],
+      });
+      const args: ConnectArgs = { pkiDir, local: net.initiator.address, remote: net.responder.address, innerNetwork: { start: '10.99.0.0', end: '10.99.0.255' }, holdMs: 2000, reauthAfterMs: 500 };
+      const kite = startProcess(net.initiator.exec([process.execPath, '--import', 'tsx', SCRIPT, JSON.stringify(args)]));
+      lab.defer(`stop kite (pid ${kite.pid})`, () => kite.stop());
+      const first = await waitFor('kite up', () => lines(kite.output()).find((l) => l.phase === 'up' || l.phase === 'error'), 20_000);
+      const firstSpi = String((first as { spiI?: string }).spiI);
+      // wait until strongSwan holds only the new IKE SA
+      const sas = await waitFor('old IKE SA gone', async () => {
+        const v = (await charon.swanctl(['--list-sas', '--raw'])).stdout;
+        return (v.match(/list-sa event/g) ?? []).length === 1 && !v.includes(`initiator-spi=${firstSpi}`) ? v : undefined;
+      }, 5000);
+      await kite.exited;
+      const all = lines(kite.output());
+      const up = all.find((l) => l.phase === 'up') as { spiI: string } | undefined;
+      const alive = all.find((l) => l.phase === 'alive') as { state: string; reauths: string[]; spiI: string; children: unknown[] } | undefined;
+      expect(alive?.reauths, JSON.stringify(all)).toHaveLength(1);
+      expect(alive?.reauths[0]).not.toMatch(/^error/);
+      expect(alive?.spiI).not.toBe(up?.spiI);
+      expect(alive?.children).toHaveLength(1);
+      // strongSwan holds exactly the new IKE SA: the old one was deleted after the new CHILD_SA came up
+      expect(sas).toContain(`initiator-spi=${alive?.spiI}`);
+      const log = await readFile(charon.logPath, 'utf8');
+      expect(log).toMatch(/received DELETE for IKE_SA/);
+      expect(all.find((l) => l.phase === 'closed')?.state).toBe('closed');
+    });
+  });
 });
