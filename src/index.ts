@@ -40,3 +40,26 @@ export {
   type VerifyParams,
   type SignedOctetsParams,
 } from './crypto/sign.js';
+export {
+  ChildSa,
+  EspDrop,
+  espDropReasons,
+  newEspStats,
+  MAX_UDP_PAYLOAD,
+  type ChildSaParams,
+  type ChildSaOptions,
+  type ChildSaLifetime,
+  type ChildSaIpcomp,
+  type EspStats,
+  type IpcompCodec,
+} from './esp/child-sa.js';
+export { espEncap, espDummy } from './esp/outbound.js';
+export { espDecap, EspSaTable } from './esp/inbound.js';
+export { ReplayWindow, DEFAULT_REPLAY_WINDOW, MAX_REPLAY_WINDOW } from './esp/replay.js';
+export { createEspCipher, espCipherSpec, ESP_ENCR, ESP_INTEG, type EspCipher, type EspCipherSpec } from './esp/cipher.js';
+export { deflateDatagram, inflateDatagram, deflateCodec, IpcompDrop, IPCOMP_MAX_OUTPUT, IPCOMP_DEFAULT_THRESHOLD, type DeflateOptions, type DeflateCodec } from './ipcomp/deflate.js';
+export { classifyNatT, ikeFromNatT, withNonEspMarker, natKeepalive, NatTKind } from './io/demux.js';
+export { decodeEspHeader, type EspHeader } from './wire/esp.js';
+export { decodeIpcompHeader, type IpcompHeader } from './wire/ipcomp.js';
+export { encodeIpUdp, decodeIpUdp, internetChecksum, type IpUdp } from './wire/ip.js';
+export * from './pki/index.js';
