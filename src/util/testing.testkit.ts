@@ -26,12 +26,19 @@ export function ignoreParseError(f: () => void): void {
   }
 }
 
-/** True if `command args` runs and exits 0 (e.g. `hasCommand('tshark', ['--version'])`). */
+/**
+ * True if `command args` runs and exits 0 (e.g. `hasCommand('tshark', ['--version'])`). With
+ * `KITE_REQUIRE_TOOLS=1` (set by `.ci/run`) a missing tool is an error instead of a skip, so a
+ * judge that failed to install can never turn into silently skipped tests.
+ */
 export function hasCommand(command: string, args: readonly string[]): boolean {
   try {
     execFileSync(command, args, { stdio: 'ignore' });
     return true;
   } catch {
+    if (process.env['KITE_REQUIRE_TOOLS'] === '1') {
+      throw new Error(`required test tool '${command}' is missing (KITE_REQUIRE_TOOLS=1); install it (see .ci/run)`);
+    }
     return false;
   }
 }
