@@ -30,6 +30,8 @@ export interface ConnectArgs {
   readonly moveAfterMs?: number;
   /** Reauthenticate (make-before-break) this long after it came up. */
   readonly reauthAfterMs?: number;
+  /** Our certificate and key base name in the PKI directory (default `client`). */
+  readonly clientCert?: string;
   /** Our IDi (default client@example.test). */
   readonly localId?: string;
 }
@@ -50,8 +52,8 @@ async function main(): Promise<void> {
     localId: { idType: IdType.ID_RFC822_ADDR, data: text(a.localId ?? 'client@example.test') },
     unauthenticatedErrorWaitMs: 500,
     remoteId: { idType: IdType.ID_FQDN, data: text('gw.example.test') },
-    privateKey: createPrivateKey(readFileSync(join(a.pkiDir, 'client.key.pem'))),
-    certificates: [der('client.crt.pem')],
+    privateKey: createPrivateKey(readFileSync(join(a.pkiDir, `${a.clientCert ?? 'client'}.key.pem`))),
+    certificates: [der(`${a.clientCert ?? 'client'}.crt.pem`)],
     trust: createPeerTrust({ cas: [der('ca.crt.pem')] }),
     tsLocal: [ts('0.0.0.0', '255.255.255.255')],
     tsRemote: [ts(a.innerNetwork.start, a.innerNetwork.end)],

@@ -174,4 +174,37 @@ describe.skipIf(!canRun)('Kite initiator vs strongSwan responder (live)', () => 
       expect(all.find((l) => l.phase === 'closed')?.state).toBe('closed');
     });
   });
+
+  it('connects with ECDSA P-256 certificates and ChaCha20-Poly1305 (IKE and ESP), unfragmented IKE_AUTH', async () => {
+    await withLab(async (lab) => {
+      const pkiDir = join(STRONGSWAN_FIXTURES_DIR, 'pki');
+      const pki = await ensureTestPki(pkiDir, lab.workdir);
+      const net = await createLabNetwork(lab);
+      const charon = await startCharon(lab, {
+        name: 'responder',
+        node: net.responder,
+        swanctlConf: responderSwanctlConf({ ikeProposal: 'chacha20poly1305-prfsha256-ecp256', espProposal: 'chacha20poly1305' }, net).replace('gw.crt.pem', 'gw-ecdsa.crt.pem'),
+        certs: [pki.gatewayEcdsaCert],
+        caCerts: [pki.caCert],
+        privateKeys: [pki.gatewayEcdsaKey],
+      });
+      const args: ConnectArgs = {
+        pkiDir, local: net.initiator.address, remote: net.responder.address, innerNetwork: { start: '10.99.0.0', end: '10.99.0.255' }, holdMs: 200,
+        clientCert: 'client-ecdsa', ikeProposals: ['chacha20poly1305-prfsha256-ecp256'], espProposals: ['chacha20poly1305'],
+      };
+      const kite = startProcess(net.initiator.exec([process.execPath, '--import', 'tsx', SCRIPT, JSON.stringify(args)]));
+      lab.defer(`stop kite (pid ${kite.pid})`, () => kite.stop());
+      await kite.exited;
+      const all = lines(kite.output());
+      const up = all.find((l) => l.phase === 'up') as { algorithms: { encrId: number }; ikePacketsOut: number; child: { encrId: number } } | undefined;
+      expect(up, JSON.stringify(all)).toBeDefined();
+      expect(up?.algorithms.encrId).toBe(28);
+      expect(up?.child.encrId).toBe(28);
+      expect(up?.ikePacketsOut).toBe(2);
+      expect(all.find((l) => l.phase === 'closed')?.state).toBe('closed');
+      const log = await readFile(charon.logPath, 'utf8');
+      expect(log).toMatch(/authentication of 'client@example.test' with ECDSA_WITH_SHA256_DER successful|authentication of 'client@example.test' with .* successful/);
+      expect(log).not.toMatch(/received fragment/);
+    });
+  });
 });
