@@ -42,12 +42,18 @@ export interface DirectionalKeys {
 
 /** The IKE SA. Mutable by design: it is the one place tasks share state. */
 export class IkeSa {
+  /** This side is the SA's original initiator (sets the I flag). */
   readonly initiator: boolean;
+  /** IKE SA initiator's SPI. */
   spiI: Uint8Array;
+  /** IKE SA responder's SPI (zero until the IKE_SA_INIT response). */
   spiR: Uint8Array = new Uint8Array(8);
+  /** Nonces of the exchange that created the SA (Ni, Nr). */
   nonceI: Uint8Array = new Uint8Array(0);
   nonceR: Uint8Array = new Uint8Array(0);
+  /** Lifecycle. */
   state: IkeSaState = 'created';
+  /** Negotiated algorithms, PRF, SK cipher and keys, once derived. */
   algorithms: IkeAlgorithms | undefined;
   prf: Prf | undefined;
   cipher: SkCipher | undefined;
@@ -60,6 +66,7 @@ export class IkeSa {
   initMessageOut: Uint8Array = new Uint8Array(0);
   /** The peer's IKE_SA_INIT message as received. */
   initMessageIn: Uint8Array = new Uint8Array(0);
+  /** What the peer said it supports. */
   peer: PeerCapabilities = { fragmentation: false, signatureHashes: [], mobike: false };
   /** A NAT in front of us (peer saw another source than we sent from). */
   natLocal = false;
@@ -67,6 +74,7 @@ export class IkeSa {
   natRemote = false;
   /** The peer's last NAT_DETECTION_DESTINATION_IP: how it sees our address (a change = NAT rebinding). */
   peerSeesUs: Uint8Array | undefined;
+  /** The current path: our endpoint and the peer's. */
   local: Endpoint;
   remote: Endpoint;
   /** The peer's AUTH verified (the IKE SA exists on both ends even if the CHILD_SA failed). */
