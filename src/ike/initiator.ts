@@ -182,7 +182,7 @@ export class Initiator {
 
   /** Drop an IKE SA that was replaced by a rekey. */
   private retire(slot: SaSlot): void {
-    slot.tm.clear();
+    slot.tm.abandon(slot.sa.lastInbound);
     slot.sa.state = 'closed';
     slot.sa.wipe();
     if (this.old === slot) this.old = undefined;

@@ -91,6 +91,14 @@ export class TaskManager {
     return this.queue.splice(0);
   }
 
+  /** The SA goes away under a running exchange: let it clean up (`onFailed`), then drop everything. */
+  abandon(now: number): void {
+    const a = this.active;
+    this.active = undefined;
+    if (a !== undefined) a.exchange.onFailed?.(this.host.context(now));
+    this.clear();
+  }
+
   /** Drop everything (SA gone). */
   clear(): void {
     this.queue.length = 0;
