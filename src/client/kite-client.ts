@@ -8,64 +8,14 @@ import { EventEmitter } from 'node:events';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { KiteError } from '../errors.js';
 import { bytesEqual } from '../util/bytes.js';
-import type { InitiatorOptions } from '../ike/config.js';
-import { Initiator, type InitiatorStatus } from '../ike/initiator.js';
-import type { Action, ConfigReply, Endpoint, InstalledChildSa, LogLevel } from '../ike/types.js';
+import { Initiator } from '../ike/initiator.js';
+import type { Action, ConfigReply, InstalledChildSa } from '../ike/types.js';
 import { DeadlineTimer, systemClock, type Clock } from '../io/clock.js';
 import { IkeSockets, localAddressFor, type UdpEndpoint } from '../io/udp.js';
+import type { ConnectResult, KiteClientEvents, KiteClientOptions, KiteClientStatus } from './types.js';
+import { replacementAddress } from './watch.js';
 
-/** Options of {@link KiteClient}. */
-export interface KiteClientOptions extends Omit<InitiatorOptions, 'local' | 'remote' | 'localNattPort'> {
-  /** The gateway (port default 500). */
-  readonly remote: { readonly address: string; readonly port?: number };
-  /** Local address (default: the one the kernel routes to the gateway from). */
-  readonly localAddress?: string;
-  /** Local IKE port (default 500; 0 for random). */
-  readonly ikePort?: number;
-  /** Local NAT-T port (default 4500; 0 for random). */
-  readonly nattPort?: number;
-  readonly clock?: Clock;
-  /** A CHILD_SA was negotiated: install it in the dataplane. */
-  readonly onChildSa?: (child: InstalledChildSa) => void;
-  /** A CHILD_SA is gone: remove it. */
-  readonly onChildSaRemoved?: (spiIn: number, spiOut: number) => void;
-  /** A UDP-encapsulated ESP packet arrived (call {@link KiteClient.noteInbound} once it authenticated). */
-  readonly onEsp?: (packet: Uint8Array, from: UdpEndpoint) => void;
-  /**
-   * MOBIKE address-change detection: every `intervalMs`, if our local address is gone from the
-   * interfaces, move to the first address of the same family and scope (`interfaces` is injectable).
-   */
-  readonly watchInterfaces?: { readonly intervalMs: number; readonly interfaces?: () => NodeJS.Dict<NetworkInterfaceInfo[]> };
-  /** After `dead` (once connected), start over after a delay doubling up to the maximum. */
-  readonly reconnect?: { readonly initialDelayMs: number; readonly maxDelayMs: number };
-}
-
-/** Event signatures of {@link KiteClient}. */
-export interface KiteClientEvents {
-  established: [info: { spiI: string; spiR: string; natLocal: boolean; natRemote: boolean }];
-  childUp: [child: InstalledChildSa, config: ConfigReply | undefined];
-  childDown: [spiIn: number, spiOut: number, byPeer: boolean];
-  childRekeyed: [oldSpiIn: number, child: InstalledChildSa];
-  ikeRekeyed: [spiI: string, spiR: string];
-  pathChanged: [local: Endpoint, remote: Endpoint];
-  dead: [reason: string];
-  closed: [byPeer: boolean];
-  failed: [error: KiteError];
-  log: [level: LogLevel, message: string];
-  reconnecting: [attempt: number, delayMs: number];
-}
-
-/** Result of {@link KiteClient.connect}. */
-export interface ConnectResult {
-  readonly child: InstalledChildSa | undefined;
-  readonly config: ConfigReply | undefined;
-}
-
-/** Client status: the core's view plus datagram counters. */
-export interface KiteClientStatus extends InitiatorStatus {
-  readonly ikePacketsIn: number;
-  readonly ikePacketsOut: number;
-}
+export type { ConnectResult, KiteClientEvents, KiteClientOptions, KiteClientStatus } from './types.js';
 
 /** An IKEv2 client connection. */
 export class KiteClient {
@@ -145,18 +95,14 @@ export class KiteClient {
   private async checkInterfaces(list: () => NodeJS.Dict<NetworkInterfaceInfo[]>): Promise<void> {
     const current = this.sockets?.ike.address;
     if (current === undefined || this.moving || this.core?.status().state !== 'established') return;
-    const all = Object.values(list()).flatMap((x) => x ?? []);
-    if (all.some((a) => a.address === current)) return;
-    const family = current.includes(':') ? 'IPv6' : 'IPv4';
-    const internal = current.startsWith('127.') || current === '::1';
-    const next = all.find((a) => a.family === family && a.internal === internal && !a.address.startsWith('fe80'));
+    const next = replacementAddress(current, list());
     if (next === undefined) return;
-    this.emit('log', 1, `local address ${current} is gone; moving to ${next.address}`);
+    this.emit('log', 1, `local address ${current} is gone; moving to ${next}`);
     this.moving = true;
     try {
-      await this.moveTo(next.address);
+      await this.moveTo(next);
     } catch (e) {
-      this.emit('log', 0, `could not move to ${next.address}: ${e instanceof Error ? e.message : String(e)}`);
+      this.emit('log', 0, `could not move to ${next}: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       this.moving = false;
     }
