@@ -43,7 +43,7 @@ describe.skipIf(!canRun)('Kite initiator vs strongSwan responder (live)', () => 
         caCerts: [pki.caCert],
         privateKeys: [pki.gatewayKey],
       });
-      const args: ConnectArgs = { pkiDir, local: net.initiator.address, remote: net.responder.address, innerNetwork: { start: '10.99.0.0', end: '10.99.0.255' }, holdMs: 5000, rekeyAfterMs: 1200, ikeRekeyAfterMs: 2800, moveTo: '192.0.2.3', moveAfterMs: 4000 };
+      const args: ConnectArgs = { pkiDir, local: net.initiator.address, remote: net.responder.address, innerNetwork: { start: '10.99.0.0', end: '10.99.0.255' }, holdMs: 6000, rekeyAfterMs: 1200, ikeRekeyAfterMs: 3500, moveTo: '192.0.2.3', moveAfterMs: 4500 };
       await run(net.initiator.exec(['ip', 'addr', 'add', '192.0.2.3/24', 'dev', net.initiator.iface]));
       const kite = startProcess(net.initiator.exec([process.execPath, '--import', 'tsx', SCRIPT, JSON.stringify(args)]));
       lab.defer(`stop kite (pid ${kite.pid})`, () => kite.stop());
@@ -53,12 +53,12 @@ describe.skipIf(!canRun)('Kite initiator vs strongSwan responder (live)', () => 
       expect(sas).toContain('state=ESTABLISHED');
       // strongSwan rekeys the CHILD_SA; Kite rekeys it again 1.2 s after it came up
       await charon.swanctl(['--rekey', '--child', 'net']);
-      // strongSwan rekeys the IKE SA at ~1.6 s; Kite rekeys it again at 2.8 s
+      // strongSwan rekeys the IKE SA at ~1.6 s; Kite rekeys it again at 3.5 s
       await new Promise((r) => setTimeout(r, 1000));
       await charon.swanctl(['--rekey', '--ike', 'rw']);
       await waitFor('Kite\'s IKE rekey', async () => ((await readFile(charon.logPath, 'utf8')).match(/rekeyed between/g)?.length === 2 ? true : undefined), 5000);
       const final = (await charon.swanctl(['--list-sas', '--raw'])).stdout;
-      // MOBIKE: Kite moves to 192.0.2.3 at 4 s; strongSwan follows
+      // MOBIKE: Kite moves to 192.0.2.3 at 4.5 s; strongSwan follows
       const moved = await waitFor('MOBIKE move', async () => {
         const v = (await charon.swanctl(['--list-sas', '--raw'])).stdout;
         return v.includes('remote-host=192.0.2.3') ? v : undefined;
