@@ -63,3 +63,22 @@ export { decodeEspHeader, type EspHeader } from './wire/esp.js';
 export { decodeIpcompHeader, type IpcompHeader } from './wire/ipcomp.js';
 export { encodeIpUdp, decodeIpUdp, internetChecksum, type IpUdp } from './wire/ip.js';
 export * from './pki/index.js';
+export { KiteClient, type ConnectResult, type KiteClientEvents, type KiteClientOptions, type KiteClientStatus } from './client/kite-client.js';
+export { Initiator, type InitiatorStatus } from './ike/initiator.js';
+export type * from './ike/types.js';
+export { INITIATOR_DEFAULTS, resolveConfig, type InitiatorConfig, type InitiatorOptions, type IkeIdentity, type PeerTrust, type RetransmitConfig, type VirtualIpConfig } from './ike/config.js';
+export {
+  buildProposals,
+  parseProposalString,
+  selectChosen,
+  negotiatedAlgorithms,
+  describeProposals,
+  proposalToString,
+  DEFAULT_IKE_PROPOSALS,
+  DEFAULT_ESP_PROPOSALS,
+  ProposalError,
+  type ProposalSpec,
+  type NegotiatedAlgorithms,
+} from './ike/proposal.js';
+export { buildTrafficSelectors, parseTrafficSelector, checkResponderTs, tsToString, type TsConfig, type TsPair } from './ike/ts.js';
+export * from './ike/peer-errors.js';
