@@ -9,7 +9,7 @@ import { espEncap } from '../../src/esp/outbound.js';
 import { espTestSuite, saPair } from '../../src/esp/suites.testkit.js';
 import { IpcompTransform } from '../../src/iana/ikev2.js';
 import { deflateCodec } from '../../src/ipcomp/deflate.js';
-import { UdpEncapSocket } from '../../src/io/udp-encap.js';
+import { IkeSockets } from '../../src/io/udp.js';
 import { encodeIpUdp } from '../../src/wire/ip.js';
 
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -25,31 +25,31 @@ describe('ESP-in-UDP over loopback', () => {
     const delivered: string[] = [];
     const ike: string[] = [];
     let lastEsp: Uint8Array | undefined;
-    const sockB = await UdpEncapSocket.open({ remoteAddress: '127.0.0.1', remotePort: 9, localAddress: '127.0.0.1', keepalive: false }, {
-      onIke: (m) => ike.push(Buffer.from(m).toString('hex')),
-      onEsp: (p) => {
+    const sockB = await IkeSockets.open({ address: '127.0.0.1', ikePort: 0, nattPort: 0 }, {
+      ike: (m) => ike.push(Buffer.from(m).toString('hex')),
+      esp: (p) => {
         lastEsp = p.slice();
         const r = tableB.decap(p, Date.now());
         if (typeof r !== 'string') delivered.push(Buffer.from(r).toString('hex'));
       },
     });
-    let sockA: UdpEncapSocket | undefined;
+    let sockA: IkeSockets | undefined;
     try {
-      sockA = await UdpEncapSocket.open({ remoteAddress: '127.0.0.1', remotePort: sockB.localPort, localAddress: '127.0.0.1', keepalive: false }, { onIke: () => undefined, onEsp: () => undefined });
+      sockA = await IkeSockets.open({ address: '127.0.0.1', ikePort: 0, nattPort: 0 }, { ike: () => undefined });
       const sent: string[] = [];
       for (let i = 0; i < 100; i++) {
         const payload = i % 2 === 0 ? randomBytes(i * 10) : new Uint8Array(i * 10).fill(i);
         const inner = encodeIpUdp({ src: Uint8Array.of(10, 99, 1, 1), dst: Uint8Array.of(10, 99, 0, 1), srcPort: 40000 + i, dstPort: 7777, payload });
         const pkt = espEncap(saA, inner, Date.now());
         if (typeof pkt === 'string') throw new Error(pkt);
-        sockA.sendEsp(pkt);
+        sockA.sendEsp(pkt, sockB.natt);
         sent.push(Buffer.from(inner).toString('hex'));
         if (i % 20 === 0) await wait(5); // keep loopback socket buffers from overflowing
       }
-      sockA.sendIke(new Uint8Array(40).fill(3));
-      sockA.sendEsp(Uint8Array.of(1, 2, 3)); // garbage
+      sockA.send(new Uint8Array(40).fill(3), sockA.natt.port, sockB.natt, true);
+      sockA.sendEsp(Uint8Array.of(1, 2, 3), sockB.natt); // garbage
       await wait(100);
-      if (lastEsp !== undefined) sockA.sendEsp(lastEsp); // replay from the wire
+      if (lastEsp !== undefined) sockA.sendEsp(lastEsp, sockB.natt); // replay from the wire
       await wait(50);
       expect(delivered).toEqual(sent);
       expect(ike).toEqual([Buffer.from(new Uint8Array(40).fill(3)).toString('hex')]);
@@ -57,8 +57,8 @@ describe('ESP-in-UDP over loopback', () => {
       expect(sockB.stats.garbageIn).toBe(1);
       expect(saA.stats.compressedOut).toBeGreaterThan(20);
     } finally {
-      await sockA?.close();
-      await sockB.close();
+      sockA?.close();
+      sockB.close();
     }
   });
 });
