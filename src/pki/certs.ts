@@ -5,7 +5,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { KiteError } from '../errors.js';
-import { parseCertificate } from './x509.js';
+import { parseCertificate, type CertInfo } from './x509.js';
 
 /** A certificate given as node's X509Certificate or as DER bytes. */
 export type CertInput = X509Certificate | Uint8Array;
@@ -18,6 +18,11 @@ const PEM_CERT = /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----([\s\S]*?)-----E
 /** DER bytes of a certificate input. */
 export function certDer(cert: CertInput): Uint8Array {
   return cert instanceof X509Certificate ? new Uint8Array(cert.raw) : cert;
+}
+
+/** The parsed fields of a certificate input; an already parsed {@link CertInfo} is returned as is. */
+export function certInfo(cert: CertInput | CertInfo): CertInfo {
+  return cert instanceof Uint8Array || cert instanceof X509Certificate ? parseCertificate(certDer(cert)) : cert;
 }
 
 function isText(b: Uint8Array): boolean {
@@ -100,17 +105,17 @@ export function checkKeyFileMode(mode: number, path: string): void {
 }
 
 /** The subject public key of `cert` as a node KeyObject, for AUTH verification (crypto/sign.ts). */
-export function publicKeyOf(cert: CertInput): KeyObject {
-  return createPublicKey({ key: Buffer.from(parseCertificate(certDer(cert)).spki), format: 'der', type: 'spki' });
+export function publicKeyOf(cert: CertInput | CertInfo): KeyObject {
+  return createPublicKey({ key: Buffer.from(certInfo(cert).spki), format: 'der', type: 'spki' });
 }
 
 /** SHA-1 of the CA's SubjectPublicKeyInfo: its entry in a CERTREQ (RFC 7296 §3.7). */
-export function certreqHash(caCert: CertInput): Uint8Array {
-  return new Uint8Array(createHash('sha1').update(parseCertificate(certDer(caCert)).spki).digest());
+export function certreqHash(caCert: CertInput | CertInfo): Uint8Array {
+  return new Uint8Array(createHash('sha1').update(certInfo(caCert).spki).digest());
 }
 
 /** CERTREQ Certification Authority data for our trusted CAs: their hashes concatenated. */
-export function certreqData(cas: readonly CertInput[]): Uint8Array {
+export function certreqData(cas: readonly (CertInput | CertInfo)[]): Uint8Array {
   return new Uint8Array(Buffer.concat(cas.map((c) => certreqHash(c))));
 }
 

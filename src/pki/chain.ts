@@ -34,19 +34,25 @@ export class CertificateError extends KiteError {
   }
 }
 
-/** Input of {@link verifyChain}; every certificate and CRL as DER. */
+/**
+ * Input of {@link verifyChain}; every certificate and CRL as DER or already parsed (a caller that
+ * verifies many chains parses its CAs and CRLs once).
+ */
 export interface ChainInput {
   /** The peer's end-entity certificate (first CERT payload). */
-  readonly leaf: Uint8Array;
+  readonly leaf: Uint8Array | CertInfo;
   /** Further certificates the peer sent, any order. */
-  readonly intermediates: readonly Uint8Array[];
+  readonly intermediates: readonly (Uint8Array | CertInfo)[];
   /** Our configured CA certificates. */
-  readonly trustAnchors: readonly Uint8Array[];
+  readonly trustAnchors: readonly (Uint8Array | CertInfo)[];
   /** Validation time. */
   readonly now: Date | number;
-  /** Optional CRLs (DER). */
-  readonly crls?: readonly Uint8Array[];
+  /** Optional CRLs. */
+  readonly crls?: readonly (Uint8Array | CrlInfo)[];
 }
+
+const asCert = (c: Uint8Array | CertInfo): CertInfo => (c instanceof Uint8Array ? parseCertificate(c) : c);
+const asCrl = (c: Uint8Array | CrlInfo): CrlInfo => (c instanceof Uint8Array ? parseCrl(c) : c);
 
 /** Revocation state of one certificate of the path. */
 export type RevocationStatus = 'good' | 'stale' | 'unknown';
@@ -179,10 +185,10 @@ function checkRevocation(path: readonly CertInfo[], crls: readonly CrlInfo[], no
  */
 export function verifyChain(input: ChainInput): ChainResult {
   const now = typeof input.now === 'number' ? new Date(input.now) : input.now;
-  const leaf = parseCertificate(input.leaf);
-  const path = buildPath(leaf, input.intermediates.map(parseCertificate), input.trustAnchors.map(parseCertificate));
+  const leaf = asCert(input.leaf);
+  const path = buildPath(leaf, input.intermediates.map(asCert), input.trustAnchors.map(asCert));
   for (const c of path) checkDates(c, now);
   checkExtensions(path);
-  const revocation = checkRevocation(path, (input.crls ?? []).map(parseCrl), now);
+  const revocation = checkRevocation(path, (input.crls ?? []).map(asCrl), now);
   return { path, leaf, anchor: path[path.length - 1] ?? leaf, revocation };
 }

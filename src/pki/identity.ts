@@ -7,8 +7,8 @@ import { KiteError } from '../errors.js';
 import { IdType, idTypeNames } from '../iana/ikev2.js';
 import { nameOf } from '../iana/names.js';
 import { ipToString } from '../util/ip-text.js';
-import { certDer, type CertInput } from './certs.js';
-import { namesEqual, parseCertificate, safeDn, type CertInfo } from './x509.js';
+import { certInfo as info, type CertInput } from './certs.js';
+import { namesEqual, safeDn, type CertInfo } from './x509.js';
 
 /** An identity as carried in IDi/IDr. */
 export interface Identity {
@@ -39,10 +39,6 @@ export class IdentityError extends KiteError {
 
 const utf8 = new TextDecoder();
 const encode = (s: string): Uint8Array => new TextEncoder().encode(s);
-
-function info(cert: CertInput | CertInfo): CertInfo {
-  return cert instanceof Uint8Array || !('spki' in cert) ? parseCertificate(certDer(cert)) : cert;
-}
 
 function lowerHost(s: string): string {
   return s.toLowerCase().replace(/\.$/, '');

@@ -8,7 +8,9 @@ import type { KeyObject } from 'node:crypto';
 import { KiteError } from '../errors.js';
 import { verifyChain } from './chain.js';
 import { certreqData, publicKeyOf } from './certs.js';
+import { parseCrl } from './crl.js';
 import { checkPeerIdentity, type Identity } from './identity.js';
+import { parseCertificate } from './x509.js';
 
 /** What we trust. */
 export interface TrustOptions {
@@ -31,11 +33,14 @@ export interface PeerVerifier {
   verifyPeer(certs: readonly Uint8Array[], idr: Identity, now: number | Date): KeyObject;
 }
 
-/** Build a {@link PeerVerifier}; throws KiteError `NO_CA` when no CA is configured. */
+/**
+ * Build a {@link PeerVerifier}; throws KiteError `NO_CA` when no CA is configured. The CAs and CRLs
+ * are parsed here, once; each handshake parses the peer's certificates once.
+ */
 export function createPeerTrust(options: TrustOptions): PeerVerifier {
   if (options.cas.length === 0) throw new KiteError('NO_CA', 'no CA certificate configured; fix: give the CA that issued the gateway\'s certificate with --ca');
-  const cas = [...options.cas];
-  const crls = [...(options.crls ?? [])];
+  const cas = options.cas.map(parseCertificate);
+  const crls = (options.crls ?? []).map(parseCrl);
   return {
     certreqData: certreqData(cas),
     verifyPeer(certs, idr, now) {
@@ -43,10 +48,10 @@ export function createPeerTrust(options: TrustOptions): PeerVerifier {
       if (leaf === undefined) {
         throw new KiteError('NO_PEER_CERTIFICATE', 'the peer sent no certificate in IKE_AUTH; fix: configure the gateway to send its certificate (strongSwan: leftsendcert=always; iked: a certificate for its ID)');
       }
-      verifyChain({ leaf, intermediates, trustAnchors: cas, now, crls });
-      checkPeerIdentity(leaf, idr);
-      if (options.remoteId !== undefined) checkPeerIdentity(leaf, options.remoteId);
-      return publicKeyOf(leaf);
+      const { leaf: info } = verifyChain({ leaf: parseCertificate(leaf), intermediates, trustAnchors: cas, now, crls });
+      checkPeerIdentity(info, idr);
+      if (options.remoteId !== undefined) checkPeerIdentity(info, options.remoteId);
+      return publicKeyOf(info);
     },
   };
 }
