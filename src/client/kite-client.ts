@@ -1,8 +1,8 @@
 /**
- * The composition root of the IKE side: the sans-I/O {@link Initiator} driven by real UDP sockets
- * (500 and 4500) and a monotonic clock, with typed events, `await connect()`, `await close()` and
- * `status()`. Installed CHILD_SAs go to the `onChildSa` hook (the ESP dataplane lives elsewhere);
- * ESP arriving on the NAT-T socket goes to `onEsp`, and `sendEsp` sends ESP out.
+ * The composition root: the sans-I/O {@link Initiator} driven by real UDP sockets (500 and 4500)
+ * and a monotonic clock, with typed events, `await connect()`, `await close()` and `status()`,
+ * and the ESP dataplane: CHILD_SAs the core installs carry inner packets between `sendPacket` /
+ * `onPacket` and the NAT-T socket (no TUN needed: embed a userspace TCP/IP stack on top).
  */
 import { EventEmitter } from 'node:events';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
@@ -12,10 +12,12 @@ import { Initiator } from '../ike/initiator.js';
 import type { Action, ConfigReply, InstalledChildSa } from '../ike/types.js';
 import { DeadlineTimer, systemClock, type Clock } from '../io/clock.js';
 import { IkeSockets, localAddressFor, type UdpEndpoint } from '../io/udp.js';
+import { ClientDataplane, type PacketSink } from './dataplane.js';
 import type { ConnectResult, KiteClientEvents, KiteClientOptions, KiteClientStatus } from './types.js';
 import { replacementAddress } from './watch.js';
 
 export type { ConnectResult, KiteClientEvents, KiteClientOptions, KiteClientStatus } from './types.js';
+export type { PacketSink } from './dataplane.js';
 
 /** An IKEv2 client connection. */
 export class KiteClient {
@@ -36,9 +38,11 @@ export class KiteClient {
   /** The IKE SA being replaced by a reauthentication, with its timer; its events stay internal. */
   private retiring: { readonly core: Initiator; readonly timer: DeadlineTimer } | undefined;
   private reauthing = false;
+  private readonly dataplane: ClientDataplane;
 
   constructor(private readonly options: KiteClientOptions) {
     this.clock = options.clock ?? systemClock;
+    this.dataplane = new ClientDataplane(this, options.datapath);
   }
 
   /** Subscribe to an event. */
@@ -63,12 +67,7 @@ export class KiteClient {
     const o = this.options;
     const remote = { address: o.remote.address, port: o.remote.port ?? 500 };
     const address = o.localAddress ?? (await localAddressFor(remote.address));
-    const sockets = await IkeSockets.open({ address, ikePort: o.ikePort ?? 500, nattPort: o.nattPort ?? 4500 }, {
-      ike: (data, local, from) => this.receive(data, local, from),
-      esp: (data, _local, from) => o.onEsp?.(data, from),
-      error: (e) => this.emit('log', 0, `socket error: ${e.message}`),
-    });
-    this.sockets = sockets;
+    this.sockets = await this.openSockets(address, o.ikePort ?? 500, o.nattPort ?? 4500);
     this.remote = remote;
     const done = new Promise<ConnectResult>((resolve, reject) => {
       const cleanup = (): void => {
@@ -83,6 +82,36 @@ export class KiteClient {
     this.startCore();
     this.watch();
     return done;
+  }
+
+  private async openSockets(address: string, ikePort: number, nattPort: number): Promise<IkeSockets> {
+    const tap = this.options.onEsp;
+    const dp = this.dataplane.datapath;
+    const sockets = await IkeSockets.open({ address, ikePort, nattPort, now: () => this.clock.now(), ...(this.options.datapath?.maxSendQueue === undefined ? {} : { maxSendQueue: this.options.datapath.maxSendQueue }) }, {
+      ike: (data, local, from) => this.receive(data, local, from),
+      esp: tap === undefined ? (data) => dp.inbound(data, this.clock.now()) : (data, _local, from) => tap(data, from),
+      error: (e) => this.emit('log', 0, `socket error: ${e.message}`),
+    });
+    this.dataplane.sockets = sockets;
+    return sockets;
+  }
+
+  /** NAT-keepalives by policy, to the gateway's current NAT-T endpoint. */
+  private keepalive(natLocal: boolean): void {
+    const k = this.options.natKeepalive;
+    const when = k?.when ?? 'nat';
+    const on = when === 'always' || (when === 'nat' && natLocal);
+    const remote = this.core?.status().remote;
+    this.sockets?.setKeepalive(on && remote !== undefined && remote.port !== 500 ? remote : undefined, k?.intervalMs);
+  }
+
+  /**
+   * Switch NAT-keepalives on (to the gateway's NAT-T endpoint, every `intervalMs` of silence,
+   * default 20 s) or off at run time, overriding the `natKeepalive` policy until the next path change.
+   */
+  setNatKeepalive(enabled: boolean, intervalMs?: number): void {
+    const remote = this.core?.status().remote;
+    this.sockets?.setKeepalive(enabled ? remote : undefined, intervalMs ?? this.options.natKeepalive?.intervalMs);
   }
 
   private watch(): void {
@@ -208,9 +237,15 @@ export class KiteClient {
         this.sockets?.send(a.data, a.local.port, a.remote, a.marker);
         return;
       case 'install-child':
+        try {
+          this.dataplane.datapath.install(a.child);
+        } catch (e) {
+          this.emit('log', 0, `CHILD_SA ${a.child.params.spiIn.toString(16)} not installed in the dataplane: ${e instanceof Error ? e.message : String(e)}`);
+        }
         this.options.onChildSa?.(a.child);
         return;
       case 'remove-child':
+        this.dataplane.datapath.remove(a.spiIn);
         this.options.onChildSaRemoved?.(a.spiIn, a.spiOut);
         return;
       case 'event':
@@ -220,7 +255,9 @@ export class KiteClient {
 
   private dispatch(e: Extract<Action, { type: 'event' }>['event']): void {
     switch (e.type) {
-      case 'established': return this.emit('established', { spiI: e.spiI, spiR: e.spiR, natLocal: e.natLocal, natRemote: e.natRemote });
+      case 'established':
+        this.keepalive(e.natLocal);
+        return this.emit('established', { spiI: e.spiI, spiR: e.spiR, natLocal: e.natLocal, natRemote: e.natRemote });
       case 'childUp':
         this.everUp = true;
         this.attempt = 0;
@@ -228,8 +265,11 @@ export class KiteClient {
       case 'childDown': return this.emit('childDown', e.spiIn, e.spiOut, e.byPeer);
       case 'childRekeyed': return this.emit('childRekeyed', e.oldSpiIn, e.child);
       case 'ikeRekeyed': return this.emit('ikeRekeyed', e.spiI, e.spiR);
-      case 'pathChanged': return this.emit('pathChanged', e.local, e.remote);
+      case 'pathChanged':
+        this.keepalive(this.core?.status().natLocal ?? false);
+        return this.emit('pathChanged', e.local, e.remote);
       case 'dead':
+        this.dataplane.datapath.clear();
         this.emit('dead', e.reason);
         return this.maybeReconnect();
       case 'closed': return this.emit('closed', e.byPeer);
@@ -266,12 +306,7 @@ export class KiteClient {
     const core = this.core;
     const old = this.sockets;
     if (core === undefined || old === undefined) throw new KiteError('NOT_CONNECTED', 'moveTo() needs a connected client');
-    const o = this.options;
-    const sockets = await IkeSockets.open({ address, ikePort: old.ike.port, nattPort: old.natt.port }, {
-      ike: (data, local, from) => this.receive(data, local, from),
-      esp: (data, _local, from) => o.onEsp?.(data, from),
-      error: (e) => this.emit('log', 0, `socket error: ${e.message}`),
-    });
+    const sockets = await this.openSockets(address, old.ike.port, old.natt.port);
     this.sockets = sockets;
     old.close();
     this.run(core.updateLocalAddress({ address, port: sockets.natt.port }, this.clock.now()));
@@ -283,7 +318,24 @@ export class KiteClient {
     if (core !== undefined) this.run(core.rekeyIke(this.clock.now()));
   }
 
-  /** Send a UDP-encapsulated ESP packet to the gateway (NAT-T socket). */
+  /**
+   * Where decrypted inner IP packets (IPv4 / IPv6, from any CHILD_SA) go; `undefined` stops
+   * delivery. Called synchronously per packet; the buffer is the sink's to keep.
+   */
+  onPacket(sink: PacketSink | undefined): this {
+    this.dataplane.sink = sink;
+    return this;
+  }
+
+  /**
+   * Send an inner IPv4 / IPv6 packet through the newest CHILD_SA whose traffic selectors cover it.
+   * False when it was dropped (no matching SA, send queue full, …: counted in `status().dataplane.drops`).
+   */
+  sendPacket(packet: Uint8Array): boolean {
+    return this.dataplane.datapath.send(packet, this.clock.now());
+  }
+
+  /** Raw ESP out on the NAT-T socket, bypassing the dataplane (for the `onEsp` tap). */
   sendEsp(packet: Uint8Array): void {
     const core = this.core;
     if (core === undefined || this.sockets === undefined) return;
@@ -317,11 +369,18 @@ export class KiteClient {
     this.timer = undefined;
     this.sockets?.close();
     this.sockets = undefined;
+    this.dataplane.sockets = undefined;
+    this.dataplane.datapath.clear();
   }
 
-  /** SPIs, algorithms, NAT state, virtual IPs, CHILD_SAs and counters. */
+  /** SPIs, algorithms, NAT state, virtual IPs, CHILD_SAs, IKE and dataplane counters. */
   status(): KiteClientStatus | undefined {
     const s = this.core?.status();
-    return s === undefined ? undefined : { ...s, ikePacketsIn: this.packetsIn, ikePacketsOut: this.packetsOut };
+    if (s === undefined) return undefined;
+    const udp = this.sockets === undefined ? undefined : { ...this.sockets.stats };
+    return {
+      ...s, ikePacketsIn: this.packetsIn, ikePacketsOut: this.packetsOut,
+      dataplane: this.dataplane.datapath.status(), sinkErrors: this.dataplane.sinkErrors, udp, natKeepaliveMs: this.sockets?.keepaliveInterval ?? 0,
+    };
   }
 }

@@ -7,7 +7,8 @@ import type { InitiatorOptions } from '../ike/config.js';
 import type { InitiatorStatus } from '../ike/initiator.js';
 import type { ConfigReply, Endpoint, InstalledChildSa, LogLevel } from '../ike/types.js';
 import type { Clock } from '../io/clock.js';
-import type { UdpEndpoint } from '../io/udp.js';
+import type { DatapathOptions, DatapathStatus } from '../datapath/pipeline.js';
+import type { UdpEndpoint, UdpStats } from '../io/udp.js';
 
 /** Options of `KiteClient`. */
 export interface KiteClientOptions extends Omit<InitiatorOptions, 'local' | 'remote' | 'localNattPort'> {
@@ -20,12 +21,23 @@ export interface KiteClientOptions extends Omit<InitiatorOptions, 'local' | 'rem
   /** Local NAT-T port (default 4500; 0 for random). */
   readonly nattPort?: number;
   readonly clock?: Clock;
-  /** A CHILD_SA was negotiated: install it in the dataplane. */
+  /** A CHILD_SA was negotiated (observation: the built-in dataplane installs it by itself). */
   readonly onChildSa?: (child: InstalledChildSa) => void;
-  /** A CHILD_SA is gone: remove it. */
+  /** A CHILD_SA is gone (observation: the built-in dataplane removes it by itself). */
   readonly onChildSaRemoved?: (spiIn: number, spiOut: number) => void;
-  /** A UDP-encapsulated ESP packet arrived (call `KiteClient.noteInbound` once it authenticated). */
+  /**
+   * Raw ESP tap for external dataplanes and judges: when set, ESP arriving on the NAT-T socket
+   * goes here instead of the built-in dataplane (call `KiteClient.noteInbound` once it
+   * authenticated; send with `KiteClient.sendEsp`).
+   */
   readonly onEsp?: (packet: Uint8Array, from: UdpEndpoint) => void;
+  /** Dataplane policy: ChildSa options, IPComp settings, and the ESP send-queue bound in datagrams. */
+  readonly datapath?: DatapathOptions & { readonly maxSendQueue?: number };
+  /**
+   * NAT-keepalives (RFC 3948 §4) on the NAT-T socket when it sent nothing for `intervalMs`
+   * (default 20 000): `when` 'nat' (default: only when we are behind a NAT), 'always' or 'never'.
+   */
+  readonly natKeepalive?: { readonly intervalMs?: number; readonly when?: 'nat' | 'always' | 'never' };
   /**
    * MOBIKE address-change detection: every `intervalMs`, if our local address is gone from the
    * interfaces, move to the first address of the same family and scope (`interfaces` is injectable).
@@ -56,8 +68,16 @@ export interface ConnectResult {
   readonly config: ConfigReply | undefined;
 }
 
-/** Client status: the core's view plus datagram counters. */
+/** Client status: the core's view plus datagram and dataplane counters. */
 export interface KiteClientStatus extends InitiatorStatus {
   readonly ikePacketsIn: number;
   readonly ikePacketsOut: number;
+  /** Per-CHILD_SA bytes / packets in and out, totals, drops by reason. */
+  readonly dataplane: DatapathStatus;
+  /** Inner packets the `onPacket` sink threw on. */
+  readonly sinkErrors: number;
+  /** NAT-T socket counters (IKE, ESP, keepalives, garbage). */
+  readonly udp: UdpStats | undefined;
+  /** NAT-keepalive interval in force, ms (0: off). */
+  readonly natKeepaliveMs: number;
 }
