@@ -6,6 +6,7 @@
 import { Datapath, type DatapathOptions, type DatapathPort } from '../datapath/pipeline.js';
 import type { Endpoint } from '../ike/types.js';
 import type { IkeSockets } from '../io/udp.js';
+import type { KiteClientOptions, KiteClientStatus } from './types.js';
 
 /** Receives decrypted inner IP packets (the buffer is the caller's to keep). */
 export type PacketSink = (packet: Uint8Array) => void;
@@ -52,6 +53,22 @@ export class ClientDataplane implements DatapathPort {
     } catch {
       this.sinkErrors++;
     }
+  }
+
+  /**
+   * NAT-keepalives to `remote` (the gateway's NAT-T endpoint) by `policy`: 'nat' (default) only
+   * when we are behind a NAT, 'always', or 'never'; never while IKE still runs on port 500.
+   */
+  keepalive(policy: KiteClientOptions['natKeepalive'], natLocal: boolean, remote: Endpoint | undefined): void {
+    const when = policy?.when ?? 'nat';
+    const on = when === 'always' || (when === 'nat' && natLocal);
+    this.sockets?.setKeepalive(on && remote !== undefined && remote.port !== 500 ? remote : undefined, policy?.intervalMs);
+  }
+
+  /** The dataplane's part of the client's `status()`. */
+  status(): Pick<KiteClientStatus, 'dataplane' | 'sinkErrors' | 'udp' | 'natKeepaliveMs'> {
+    const s = this.sockets;
+    return { dataplane: this.datapath.status(), sinkErrors: this.sinkErrors, udp: s === undefined ? undefined : { ...s.stats }, natKeepaliveMs: s?.keepaliveInterval ?? 0 };
   }
 
   /** DPD can wait. */

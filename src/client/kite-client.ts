@@ -97,12 +97,9 @@ export class KiteClient {
   }
 
   /** NAT-keepalives by policy, to the gateway's current NAT-T endpoint. */
-  private keepalive(natLocal: boolean): void {
-    const k = this.options.natKeepalive;
-    const when = k?.when ?? 'nat';
-    const on = when === 'always' || (when === 'nat' && natLocal);
-    const remote = this.core?.status().remote;
-    this.sockets?.setKeepalive(on && remote !== undefined && remote.port !== 500 ? remote : undefined, k?.intervalMs);
+  private keepalive(): void {
+    const s = this.core?.status();
+    this.dataplane.keepalive(this.options.natKeepalive, s?.natLocal ?? false, s?.remote);
   }
 
   /**
@@ -110,8 +107,10 @@ export class KiteClient {
    * default 20 s) or off at run time, overriding the `natKeepalive` policy until the next path change.
    */
   setNatKeepalive(enabled: boolean, intervalMs?: number): void {
-    const remote = this.core?.status().remote;
-    this.sockets?.setKeepalive(enabled ? remote : undefined, intervalMs ?? this.options.natKeepalive?.intervalMs);
+    const when = enabled ? 'always' : 'never';
+    const s = this.core?.status();
+    const ms = intervalMs ?? this.options.natKeepalive?.intervalMs;
+    this.dataplane.keepalive(ms === undefined ? { when } : { when, intervalMs: ms }, s?.natLocal ?? false, s?.remote);
   }
 
   private watch(): void {
@@ -256,7 +255,7 @@ export class KiteClient {
   private dispatch(e: Extract<Action, { type: 'event' }>['event']): void {
     switch (e.type) {
       case 'established':
-        this.keepalive(e.natLocal);
+        this.keepalive();
         return this.emit('established', { spiI: e.spiI, spiR: e.spiR, natLocal: e.natLocal, natRemote: e.natRemote });
       case 'childUp':
         this.everUp = true;
@@ -266,7 +265,7 @@ export class KiteClient {
       case 'childRekeyed': return this.emit('childRekeyed', e.oldSpiIn, e.child);
       case 'ikeRekeyed': return this.emit('ikeRekeyed', e.spiI, e.spiR);
       case 'pathChanged':
-        this.keepalive(this.core?.status().natLocal ?? false);
+        this.keepalive();
         return this.emit('pathChanged', e.local, e.remote);
       case 'dead':
         this.dataplane.datapath.clear();
@@ -309,6 +308,7 @@ export class KiteClient {
     const sockets = await this.openSockets(address, old.ike.port, old.natt.port);
     this.sockets = sockets;
     old.close();
+    this.keepalive();
     this.run(core.updateLocalAddress({ address, port: sockets.natt.port }, this.clock.now()));
   }
 
@@ -377,10 +377,6 @@ export class KiteClient {
   status(): KiteClientStatus | undefined {
     const s = this.core?.status();
     if (s === undefined) return undefined;
-    const udp = this.sockets === undefined ? undefined : { ...this.sockets.stats };
-    return {
-      ...s, ikePacketsIn: this.packetsIn, ikePacketsOut: this.packetsOut,
-      dataplane: this.dataplane.datapath.status(), sinkErrors: this.dataplane.sinkErrors, udp, natKeepaliveMs: this.sockets?.keepaliveInterval ?? 0,
-    };
+    return { ...s, ikePacketsIn: this.packetsIn, ikePacketsOut: this.packetsOut, ...this.dataplane.status() };
   }
 }
