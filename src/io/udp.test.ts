@@ -36,12 +36,18 @@ describe('IkeSockets on loopback', () => {
     }
   });
 
-  it('reports no room once the send queue holds maxSendQueue datagrams', async () => {
-    const s = await IkeSockets.open({ address: '127.0.0.1', ikePort: 0, nattPort: 0, maxSendQueue: 0 }, { ike: () => undefined });
+  it('reports no room while maxSendQueue ESP datagrams are in flight, even in a synchronous burst', async () => {
+    const sink = await IkeSockets.open({ address: '127.0.0.1', ikePort: 0, nattPort: 0 }, { ike: () => undefined });
+    const s = await IkeSockets.open({ address: '127.0.0.1', ikePort: 0, nattPort: 0, maxSendQueue: 4 }, { ike: () => undefined });
     try {
-      expect(s.canSendEsp()).toBe(false);
+      let sent = 0;
+      for (let i = 0; i < 10; i++) if (s.canSendEsp()) { s.sendEsp(Uint8Array.of(0, 0, 1, 0, 0, 0, 0, i), sink.natt); sent++; }
+      expect([sent, s.espQueued, s.canSendEsp()]).toEqual([4, 4, false]);
+      await wait(50);
+      expect([s.espQueued, s.canSendEsp()]).toEqual([0, true]);
     } finally {
       s.close();
+      sink.close();
     }
   });
 });

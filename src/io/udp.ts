@@ -6,8 +6,9 @@
  *
  * NAT-keepalives (RFC 3948 §4) go out on 4500 when nothing else was sent there for an interval
  * (20 s by default), switchable at run time. ESP sends are bounded: {@link IkeSockets.canSendEsp}
- * is false while the kernel-side send queue holds `maxSendQueue` datagrams, so the dataplane drops
- * instead of buffering without limit. The outer UDP checksum is whatever the kernel writes
+ * is false while `maxSendQueue` ESP datagrams are between `send()` and their completion callback
+ * (node's own queue, its address lookup tick and libuv's queue all count), so the dataplane drops
+ * instead of buffering without limit, even when the caller sends in a synchronous burst. The outer UDP checksum is whatever the kernel writes
  * (node:dgram has no SO_NO_CHECK); inbound, nothing relies on it.
  */
 import { createSocket, type Socket } from 'node:dgram';
@@ -38,7 +39,7 @@ export interface IkeSocketOptions {
   readonly ikePort: number;
   /** NAT-T port (4500; 0 for a random one). */
   readonly nattPort: number;
-  /** ESP datagrams allowed in the NAT-T socket's send queue (default {@link DEFAULT_MAX_SEND_QUEUE}). */
+  /** ESP datagrams allowed in flight on the NAT-T socket (default {@link DEFAULT_MAX_SEND_QUEUE}). */
   readonly maxSendQueue?: number;
   /** Clock in ms for keepalive scheduling (default `performance.now`). */
   readonly now?: () => number;
@@ -87,6 +88,11 @@ export class IkeSockets {
   private lastNattSend: number;
   private readonly now: () => number;
   private readonly maxSendQueue: number;
+  private espInFlight = 0;
+  /** One completion callback for every ESP send (no closure per packet). */
+  private readonly espDone = (): void => {
+    this.espInFlight--;
+  };
 
   private constructor(
     private readonly ikeSocket: Socket,
@@ -149,16 +155,22 @@ export class IkeSockets {
     sock.send(marker ? [NON_ESP_MARKER, data] : [data], remote.port, remote.address);
   }
 
-  /** Is there room for another ESP datagram in the NAT-T socket's send queue? */
+  /** Is there room for another ESP datagram in the send queue? */
   canSendEsp(): boolean {
-    return this.nattSocket.getSendQueueCount() < this.maxSendQueue;
+    return this.espInFlight < this.maxSendQueue;
+  }
+
+  /** ESP datagrams sent but not yet completed. */
+  get espQueued(): number {
+    return this.espInFlight;
   }
 
   /** Send an ESP packet (no marker) on the NAT-T socket. */
   sendEsp(data: Uint8Array, remote: UdpEndpoint): void {
     this.lastNattSend = this.now();
     this.stats.sent++;
-    this.nattSocket.send(data, remote.port, remote.address);
+    this.espInFlight++;
+    this.nattSocket.send(data, remote.port, remote.address, this.espDone);
   }
 
   /**
