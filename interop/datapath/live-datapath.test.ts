@@ -17,7 +17,7 @@ import { createLabNetwork } from '../lab/netns.js';
 import { ensureTestPki } from '../lab/pki.js';
 import { startProcess, waitFor } from '../lab/proc.js';
 import { ECHO_PORT, responderSwanctlConf } from '../lab/scenario.js';
-import type { LiveDatapathArgs } from './live-datapath.js';
+import type { FloodResult, LiveDatapathArgs } from './live-datapath.js';
 
 const canRun = process.getuid?.() === 0 && existsSync('/usr/lib/ipsec/charon');
 const SCRIPT = resolve(import.meta.dirname, 'live-datapath.ts');
@@ -33,6 +33,7 @@ interface Done extends Line {
   readonly dataplane: { children: (Counters & { spiIn: number })[]; totals: Counters; drops: Record<string, number> };
   readonly udp: { espIn: number; garbageIn: number };
   readonly children: number[];
+  readonly flood?: FloodResult;
 }
 
 const lines = (t: string): Line[] => t.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
@@ -81,6 +82,41 @@ describe.skipIf(!canRun)('Kite packet API vs strongSwan libipsec (live)', () => 
       const hex = (n: number): string => n.toString(16).padStart(8, '0');
       for (const r of done.rekeys) expect(log).toMatch(new RegExp(`SPIs [0-9a-f]{8}_i ${hex(r.spiIn)}_o`));
       if (process.env.KITE_SHOW === '1') console.log(JSON.stringify({ rekeys: done.rekeys, totals: t, children: done.dataplane.children }));
+    });
+  });
+
+  it('a flood far beyond the send bound is refused and counted (queue-full), memory stays flat, and the tunnel still carries probes after it', async () => {
+    await withLab(async (lab) => {
+      const pkiDir = join(STRONGSWAN_FIXTURES_DIR, 'pki');
+      const pki = await ensureTestPki(pkiDir, lab.workdir);
+      const net = await createLabNetwork(lab);
+      await startCharon(lab, {
+        name: 'responder',
+        node: net.responder,
+        swanctlConf: responderSwanctlConf({ ikeProposal: 'aes256-sha256-prfsha256-modp2048', espProposal: 'aes128gcm16' }, net),
+        certs: [pki.gatewayCert],
+        caCerts: [pki.caCert],
+        privateKeys: [pki.gatewayKey],
+      });
+      const echo = startProcess(net.responder.exec([process.execPath, '-e', ECHO_SERVER, net.innerAddress, String(ECHO_PORT)]));
+      lab.defer(`stop echo server (pid ${echo.pid})`, () => echo.stop());
+      const args: LiveDatapathArgs = {
+        pkiDir, local: net.initiator.address, remote: net.responder.address, innerHost: net.innerAddress, echoPort: ECHO_PORT,
+        espProposal: 'aes128gcm16', probes: 20, intervalMs: 10, flood: { bursts: 40, burstSize: 5000 },
+      };
+      const kite = startProcess(net.initiator.exec([process.execPath, '--import', 'tsx', SCRIPT, JSON.stringify(args)]));
+      lab.defer(`stop kite (pid ${kite.pid})`, () => kite.stop());
+      const done = await waitFor('kite done', () => lines(kite.output()).find((l) => l.phase === 'done' || l.phase === 'error'), 60_000) as Done;
+      await kite.exited;
+      expect(done.phase, kite.output()).toBe('done');
+      const f = done.flood;
+      expect(f?.accepted).toBeGreaterThan(0);
+      expect(f?.refused).toBeGreaterThan(0);
+      expect((f?.accepted ?? 0) + (f?.refused ?? 0)).toBe(40 * 5000);
+      expect(done.dataplane.drops['queue-full']).toBe(f?.refused);
+      expect((f?.rssPeakMb ?? 0) - (f?.rssBeforeMb ?? 0)).toBeLessThan(64);
+      expect(f?.afterEchoes).toBe(f?.after);
+      if (process.env.KITE_SHOW === '1') console.log(JSON.stringify({ flood: f, totals: done.dataplane.totals, drops: done.dataplane.drops }));
     });
   });
 });
