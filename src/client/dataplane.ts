@@ -56,13 +56,13 @@ export class ClientDataplane implements DatapathPort {
   }
 
   /**
-   * NAT-keepalives to `remote` (the gateway's NAT-T endpoint) by `policy`: 'nat' (default) only
-   * when we are behind a NAT, 'always', or 'never'; never while IKE still runs on port 500.
+   * NAT-keepalives every `intervalMs` of silence to `remote` (the gateway's NAT-T endpoint) by
+   * policy: 'nat' (default) only when we are behind a NAT, 'always', or 'never'; never while IKE
+   * still runs on port 500.
    */
-  keepalive(policy: KiteClientOptions['natKeepalive'], natLocal: boolean, remote: Endpoint | undefined): void {
-    const when = policy?.when ?? 'nat';
-    const on = when === 'always' || (when === 'nat' && natLocal);
-    this.sockets?.setKeepalive(on && remote !== undefined && remote.port !== 500 ? remote : undefined, policy?.intervalMs);
+  keepalive(when: KiteClientOptions['natKeepalive'], intervalMs: number, natLocal: boolean, remote: Endpoint | undefined): void {
+    const on = when === 'always' || ((when ?? 'nat') === 'nat' && natLocal);
+    this.sockets?.setKeepalive(on && remote !== undefined && remote.port !== 500 ? remote : undefined, intervalMs);
   }
 
   /** The dataplane's part of the client's `status()`. */

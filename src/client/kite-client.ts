@@ -11,7 +11,7 @@ import { bytesEqual } from '../util/bytes.js';
 import { Initiator } from '../ike/initiator.js';
 import type { Action, ConfigReply, InstalledChildSa } from '../ike/types.js';
 import { DeadlineTimer, systemClock, type Clock } from '../io/clock.js';
-import { IkeSockets, localAddressFor, type UdpEndpoint } from '../io/udp.js';
+import { DEFAULT_KEEPALIVE_MS, IkeSockets, localAddressFor, type UdpEndpoint } from '../io/udp.js';
 import { ClientDataplane, type PacketSink } from './dataplane.js';
 import type { ConnectResult, KiteClientEvents, KiteClientOptions, KiteClientStatus } from './types.js';
 import { replacementAddress } from './watch.js';
@@ -99,18 +99,16 @@ export class KiteClient {
   /** NAT-keepalives by policy, to the gateway's current NAT-T endpoint. */
   private keepalive(): void {
     const s = this.core?.status();
-    this.dataplane.keepalive(this.options.natKeepalive, s?.natLocal ?? false, s?.remote);
+    this.dataplane.keepalive(this.options.natKeepalive, this.options.keepaliveMs ?? DEFAULT_KEEPALIVE_MS, s?.natLocal ?? false, s?.remote);
   }
 
   /**
    * Switch NAT-keepalives on (to the gateway's NAT-T endpoint, every `intervalMs` of silence,
    * default 20 s) or off at run time, overriding the `natKeepalive` policy until the next path change.
    */
-  setNatKeepalive(enabled: boolean, intervalMs?: number): void {
-    const when = enabled ? 'always' : 'never';
+  setNatKeepalive(enabled: boolean, intervalMs = this.options.keepaliveMs ?? DEFAULT_KEEPALIVE_MS): void {
     const s = this.core?.status();
-    const ms = intervalMs ?? this.options.natKeepalive?.intervalMs;
-    this.dataplane.keepalive(ms === undefined ? { when } : { when, intervalMs: ms }, s?.natLocal ?? false, s?.remote);
+    this.dataplane.keepalive(enabled ? 'always' : 'never', intervalMs, s?.natLocal ?? false, s?.remote);
   }
 
   private watch(): void {
@@ -141,7 +139,8 @@ export class KiteClient {
     const remote = this.remote;
     if (sockets === undefined || remote === undefined) return;
     this.timer?.disarm();
-    const core = new Initiator({ ...this.options, initialContact, local: sockets.ike, remote, localNattPort: sockets.natt.port });
+    // keepaliveMs 0: NAT-keepalives come from the socket, which also sees ESP (see `keepalive()`)
+    const core = new Initiator({ ...this.options, keepaliveMs: 0, initialContact, local: sockets.ike, remote, localNattPort: sockets.natt.port });
     this.core = core;
     this.timer = new DeadlineTimer(this.clock, () => this.run(core.tick(this.clock.now()), core));
     this.run(core.start(this.clock.now()), core);

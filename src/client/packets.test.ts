@@ -99,7 +99,7 @@ describe('KiteClient packet API over loopback', () => {
   it('sends NAT-keepalives by policy and switches them at run time', async () => {
     const gw = await gateway();
     const { local: _l, remote: _r, ...rest } = testInitiatorOptions({ fakeNat: true });
-    const client = new KiteClient({ ...rest, remote: { address: '127.0.0.1', port: gw.port }, localAddress: '127.0.0.1', ikePort: 0, nattPort: 0, natKeepalive: { when: 'always', intervalMs: 40 } });
+    const client = new KiteClient({ ...rest, remote: { address: '127.0.0.1', port: gw.port }, localAddress: '127.0.0.1', ikePort: 0, nattPort: 0, natKeepalive: 'always', keepaliveMs: 40 });
     cleanups.push(() => { void client.close(); });
     await client.connect();
     expect(client.status()?.natKeepaliveMs).toBe(40);

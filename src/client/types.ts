@@ -34,10 +34,12 @@ export interface KiteClientOptions extends Omit<InitiatorOptions, 'local' | 'rem
   /** Dataplane policy: ChildSa options, IPComp settings, and the ESP send-queue bound in datagrams. */
   readonly datapath?: DatapathOptions & { readonly maxSendQueue?: number };
   /**
-   * NAT-keepalives (RFC 3948 §4) on the NAT-T socket when it sent nothing for `intervalMs`
-   * (default 20 000): `when` 'nat' (default: only when we are behind a NAT), 'always' or 'never'.
+   * When to send NAT-keepalives (RFC 3948 §4): 'nat' (default: only when we are behind a NAT),
+   * 'always' or 'never'. They go out on the NAT-T socket after `keepaliveMs` (default 20 000; 0:
+   * never) in which neither IKE nor ESP was sent; the client, not the core, sends them, since
+   * only the socket sees the ESP traffic that keeps the NAT mapping alive anyway.
    */
-  readonly natKeepalive?: { readonly intervalMs?: number; readonly when?: 'nat' | 'always' | 'never' };
+  readonly natKeepalive?: 'nat' | 'always' | 'never';
   /**
    * MOBIKE address-change detection: every `intervalMs`, if our local address is gone from the
    * interfaces, move to the first address of the same family and scope (`interfaces` is injectable).
