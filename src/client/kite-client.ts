@@ -5,7 +5,6 @@
  * `onPacket` and the NAT-T socket (no TUN needed: embed a userspace TCP/IP stack on top).
  */
 import { EventEmitter } from 'node:events';
-import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { KiteError } from '../errors.js';
 import { bytesEqual } from '../util/bytes.js';
 import { Initiator } from '../ike/initiator.js';
@@ -14,7 +13,7 @@ import { DeadlineTimer, systemClock, type Clock } from '../io/clock.js';
 import { DEFAULT_KEEPALIVE_MS, IkeSockets, localAddressFor, type UdpEndpoint } from '../io/udp.js';
 import { ClientDataplane, type PacketSink } from './dataplane.js';
 import type { ConnectResult, KiteClientEvents, KiteClientOptions, KiteClientStatus } from './types.js';
-import { replacementAddress } from './watch.js';
+import { InterfaceWatch } from './watch.js';
 
 export type { ConnectResult, KiteClientEvents, KiteClientOptions, KiteClientStatus } from './types.js';
 export type { PacketSink } from './dataplane.js';
@@ -33,8 +32,7 @@ export class KiteClient {
   private closing = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private attempt = 0;
-  private watchTimer: NodeJS.Timeout | undefined;
-  private moving = false;
+  private watcher: InterfaceWatch | undefined;
   /** The IKE SA being replaced by a reauthentication, with its timer; its events stay internal. */
   private retiring: { readonly core: Initiator; readonly timer: DeadlineTimer } | undefined;
   private reauthing = false;
@@ -114,24 +112,12 @@ export class KiteClient {
   private watch(): void {
     const w = this.options.watchInterfaces;
     if (w === undefined) return;
-    this.watchTimer = setInterval(() => { void this.checkInterfaces(w.interfaces ?? networkInterfaces); }, w.intervalMs);
-    this.watchTimer.unref();
-  }
-
-  private async checkInterfaces(list: () => NodeJS.Dict<NetworkInterfaceInfo[]>): Promise<void> {
-    const current = this.sockets?.ike.address;
-    if (current === undefined || this.moving || this.core?.status().state !== 'established') return;
-    const next = replacementAddress(current, list());
-    if (next === undefined) return;
-    this.emit('log', 1, `local address ${current} is gone; moving to ${next}`);
-    this.moving = true;
-    try {
-      await this.moveTo(next);
-    } catch (e) {
-      this.emit('log', 0, `could not move to ${next}: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      this.moving = false;
-    }
+    this.watcher = new InterfaceWatch({
+      localAddress: () => this.sockets?.ike.address,
+      established: () => this.core?.status().state === 'established',
+      moveTo: (a) => this.moveTo(a),
+      log: (level, m) => this.emit('log', level, m),
+    }, w.intervalMs, w.interfaces);
   }
 
   private startCore(initialContact = this.options.initialContact ?? true): void {
@@ -345,7 +331,7 @@ export class KiteClient {
   async close(): Promise<void> {
     this.closing = true;
     clearTimeout(this.reconnectTimer);
-    clearInterval(this.watchTimer);
+    this.watcher?.stop();
     const core = this.core;
     if (core === undefined) return;
     const st = core.status().state;
@@ -361,7 +347,7 @@ export class KiteClient {
   }
 
   private shutdown(): void {
-    clearInterval(this.watchTimer);
+    this.watcher?.stop();
     this.retiring?.timer.disarm();
     this.retiring = undefined;
     this.timer?.disarm();
