@@ -58,6 +58,17 @@ export class SaSlot {
     return header.initiator !== sa.initiator && bytesEqual(header.spiI, sa.spiI) && bytesEqual(header.spiR, sa.spiR);
   }
 
+  /** The IKE_SA_INIT response (plain): accepted once, for our outstanding request, before keys exist. */
+  receiveInit(buf: Uint8Array, header: IkeHeader, now: number): void {
+    const sa = this.sa;
+    if (header.initiator || !header.response || !bytesEqual(header.spiI, sa.spiI) || this.tm.activeMessageId !== header.messageId || sa.keys !== undefined) return;
+    const msg = decodeMessage(buf);
+    checkMessageRules(header, msg.payloads);
+    sa.spiR = header.spiR.slice();
+    sa.initMessageIn = buf.slice();
+    this.tm.onResponse(header.exchangeType, header.messageId, msg.payloads, now);
+  }
+
   /** A protected message for this SA: verify, decrypt, reassemble, check rules, dispatch. */
   receive(buf: Uint8Array, header: IkeHeader, now: number): void {
     const sa = this.sa;

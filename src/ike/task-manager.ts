@@ -86,6 +86,14 @@ export class TaskManager {
     return this.requestFragments;
   }
 
+  /** Remove `exchange` if it is still queued (not started); true when it was. */
+  cancel(exchange: Exchange): boolean {
+    const i = this.queue.indexOf(exchange);
+    if (i < 0) return false;
+    this.queue.splice(i, 1);
+    return true;
+  }
+
   /** Take the exchanges not yet started (they move to the IKE SA that replaces this one). */
   drainQueue(): Exchange[] {
     return this.queue.splice(0);
@@ -129,7 +137,9 @@ export class TaskManager {
     try {
       packets = this.build(exchange, messageId, now);
     } catch (e) {
+      exchange.onFailed?.(this.host.context(now));
       this.host.failed(exchange, asFailure(e), false, now);
+      this.initiate(now);
       return;
     }
     this.active = { exchange, messageId, packets, retransmits: 0, deadline: now + this.host.retransmit.timeoutMs };

@@ -8,12 +8,9 @@ import { NotifyType, PayloadType, ProtocolId } from '../../iana/ikev2.js';
 import type { Payload } from '../../wire/payload.js';
 import { filterPayloads, findNotifies } from '../../wire/payload.js';
 import { bytesEqual } from '../../util/bytes.js';
+import { spiBytes } from './child-keys.js';
 import { natdNotifies } from './ike-natd.js';
 import type { Task, TaskContext, TaskResult } from './task.js';
-
-function spiBytes(spi: number): Uint8Array {
-  return Uint8Array.of(spi >>> 24, (spi >>> 16) & 0xff, (spi >>> 8) & 0xff, spi & 0xff);
-}
 
 /** Read a 4-octet SPI. */
 export function spiNumber(b: Uint8Array): number {

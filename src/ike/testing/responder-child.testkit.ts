@@ -15,6 +15,8 @@ import type { Proposal } from '../../wire/payloads/sa.js';
 import type { AnyTrafficSelector } from '../../wire/payloads/ts.js';
 import type { IkeSa } from '../ike-sa.js';
 import { espAlgorithms } from '../negotiate.js';
+import { spiBytes } from '../tasks/child-keys.js';
+import { spiNumber } from '../tasks/informational.js';
 
 /** The responder's view of one CHILD_SA. */
 export interface ResponderChild {
@@ -38,8 +40,8 @@ export interface PendingRekey {
   readonly ke: KeyExchange | undefined;
 }
 
-const u32 = (b: Uint8Array): number => (((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) >>> 0;
-const spi4 = (n: number): Uint8Array => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+const u32 = spiNumber;
+const spi4 = spiBytes;
 
 /** Keys of a CHILD_SA; `responderInitiated`: the creating exchange was started by the responder. */
 export function makeChild(sa: IkeSa, proposal: Proposal, spiI: number, spiR: number, nonces: { ni: Uint8Array; nr: Uint8Array }, responderInitiated: boolean, ts: { tsi: readonly AnyTrafficSelector[]; tsr: readonly AnyTrafficSelector[] }, secret?: Uint8Array): ResponderChild {

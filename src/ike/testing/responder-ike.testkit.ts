@@ -1,7 +1,7 @@
 /**
- * IKE SA rekeying for the test responder (RFC 7296 §2.18), assembled independently of Kite's
- * `tasks/ike-rekey.ts` from the crypto primitives: answering the initiator's rekey and rekeying
- * itself. Not part of the build.
+ * The IKE SA of the test responder: choosing the initiator's IKE_SA_INIT proposal, and rekeying
+ * (RFC 7296 §2.18), assembled independently of Kite's `tasks/ike-rekey.ts` from the crypto
+ * primitives: answering the initiator's rekey and rekeying itself. Not part of the build.
  */
 import { randomBytes } from 'node:crypto';
 import { createKeyExchange, type KeyExchange } from '../../crypto/ke.js';
@@ -15,6 +15,21 @@ import { findPayload } from '../../wire/payload.js';
 import type { Proposal } from '../../wire/payloads/sa.js';
 import { IkeSa } from '../ike-sa.js';
 import { ikeAlgorithms } from '../negotiate.js';
+
+/** The first acceptable IKE proposal, one transform per type, preferring the KE payload's group. */
+export function chooseIke(offered: readonly Proposal[], keGroup: number, accepted?: readonly number[]): { proposal: Proposal; group: number } | undefined {
+  for (const p of offered) {
+    const pick = (type: number): Proposal['transforms'][number] | undefined => p.transforms.find((t) => t.type === type && (type !== TransformType.KE || (accepted ?? [t.id]).includes(t.id)));
+    const encr = pick(TransformType.ENCR);
+    const prf = pick(TransformType.PRF);
+    const integ = pick(TransformType.INTEG);
+    const groups = p.transforms.filter((t) => t.type === TransformType.KE && (accepted ?? [t.id]).includes(t.id));
+    const ke = groups.find((t) => t.id === keGroup) ?? groups[0];
+    if (encr === undefined || prf === undefined || ke === undefined) continue;
+    return { proposal: { ...p, transforms: [encr, prf, ...(integ === undefined ? [] : [integ]), ke] }, group: ke.id };
+  }
+  return undefined;
+}
 
 /** Is this CREATE_CHILD_SA request an IKE SA rekey? */
 export function isIkeRekey(req: readonly Payload[]): boolean {

@@ -1,32 +1,32 @@
 /**
  * An IKEv2 responder built for tests from Kite's own codec and crypto: real KE, real keys, real
  * RSA/ECDSA signatures with the committed test certificates. It answers IKE_SA_INIT, IKE_AUTH
- * (CP, one CHILD_SA) and INFORMATIONAL, initiates DPD and Deletes, and misbehaves on request
- * (COOKIE, INVALID_KE_PAYLOAD, error notifies, bad AUTH). Not part of the build.
+ * (CP, one CHILD_SA; `responder-auth`), CREATE_CHILD_SA (`responder-child`, `responder-ike`) and
+ * INFORMATIONAL, initiates DPD, rekeys and Deletes, and misbehaves on request (COOKIE,
+ * INVALID_KE_PAYLOAD, error notifies, bad AUTH). When its own IKE rekey crosses the initiator's
+ * (RFC 7296 §2.8.2) it keeps both new SAs and lets the test play the resolution (`promote`); a
+ * rekey request on an SA it already rekeyed gets TEMPORARY_FAILURE. Not part of the build.
  */
-import { randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { createKeyExchange } from '../../crypto/ke.js';
-import { defaultSchemeFor, sign, signedOctets, verify } from '../../crypto/sign.js';
-import { AuthMethod, CertEncoding, CfgAttr, CfgType, ExchangeType, NotifyType, PayloadType, ProtocolId, TransformType } from '../../iana/ikev2.js';
+import { ExchangeType, NotifyType, PayloadType, ProtocolId } from '../../iana/ikev2.js';
 import { bytesEqual } from '../../util/bytes.js';
 import { decodeHeader, type IkeHeader } from '../../wire/header.js';
 import { decodeMessage, encodeMessage } from '../../wire/message.js';
 import type { Payload } from '../../wire/payload.js';
 import { filterPayloads, findNotifies, findPayload } from '../../wire/payload.js';
-import type { NotifyPayload } from '../../wire/payloads/notify.js';
-import type { Proposal } from '../../wire/payloads/sa.js';
 import type { TrafficSelector } from '../../wire/payloads/ts.js';
-import { ipToBytes } from '../addr.js';
 import type { IkeIdentity } from '../config.js';
 import { FragmentReassembler } from '../fragment.js';
 import { IkeSa } from '../ike-sa.js';
 import { ikeAlgorithms } from '../negotiate.js';
-import { answerIkeRekey, completeIkeRekey, ikeRekeyRequest, isIkeRekey, type PendingIkeRekey } from './responder-ike.testkit.js';
-import { answerRekey, completeRekey, makeChild, pickFirst, rekeyRequest, type PendingRekey, type ResponderChild } from './responder-child.testkit.js';
+import { answerIkeRekey, chooseIke, completeIkeRekey, ikeRekeyRequest, isIkeRekey, type PendingIkeRekey } from './responder-ike.testkit.js';
+import { answerAuth, notify, u32 } from './responder-auth.testkit.js';
+import { spiBytes } from '../tasks/child-keys.js';
+import { answerRekey, completeRekey, rekeyRequest, type PendingRekey, type ResponderChild } from './responder-child.testkit.js';
 
 export type { ResponderChild } from './responder-child.testkit.js';
 import { headerFor, protect, unprotect } from '../protect.js';
-import { idPayloadBody } from '../tasks/ike-auth.js';
 import { natdHash } from '../tasks/ike-natd.js';
 import type { Endpoint } from '../types.js';
 
@@ -59,11 +59,6 @@ export interface TestResponderOptions {
   /** Pretend the initiator is behind a NAT (NAT_DETECTION_DESTINATION_IP will not match). */
   readonly natInitiator?: boolean;
 }
-
-const notify = (notifyType: number, data: Uint8Array = new Uint8Array(0)): NotifyPayload =>
-  ({ type: PayloadType.NOTIFY, critical: false, protocolId: 0, spi: new Uint8Array(0), notifyType, data });
-
-const u32 = (b: Uint8Array): number => (((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) >>> 0;
 
 /** The test responder (one IKE SA). */
 export class TestResponder {
@@ -121,12 +116,19 @@ export class TestResponder {
     const packets = protect(sa, { exchangeType: h.exchangeType, response: true, messageId: h.messageId, payloads, ...(this.peerFragmentation ? { fragmentSize: this.o.fragmentSize ?? 1228 } : {}) });
     this.cached.set(sa, { messageId: h.messageId, packets });
     sa.nextPeerRequestId = h.messageId + 1;
-    if (this.swapTo !== undefined) {
-      this.retired.push(sa);
-      this.sa = this.swapTo;
-      this.swapTo = undefined;
-    }
+    const next = this.swapTo;
+    this.swapTo = undefined;
+    // While our own IKE rekey crosses theirs (RFC 7296 §2.8.2) we keep both new SAs; the test decides.
+    if (next !== undefined && this.pendingIkeRekey === undefined) this.promote(next);
+    else if (next !== undefined) this.retired.push(next);
     return packets;
+  }
+
+  /** Make `sa` the current IKE SA; the current one is kept (retired) until deleted. */
+  promote(sa: IkeSa): void {
+    this.retired = this.retired.filter((x) => x !== sa);
+    if (this.sa !== undefined && this.sa !== sa) this.retired.push(this.sa);
+    this.sa = sa;
   }
 
   private swapTo: IkeSa | undefined;
@@ -141,10 +143,7 @@ export class TestResponder {
     if (this.pendingIkeRekey !== undefined) {
       const next = completeIkeRekey(sa, this.pendingIkeRekey, payloads);
       this.pendingIkeRekey = undefined;
-      if (next !== undefined) {
-        this.retired.push(sa);
-        this.sa = next;
-      }
+      if (next !== undefined) this.promote(next);
       return;
     }
     if (this.pendingRekey !== undefined) this.addChild(completeRekey(sa, this.pendingRekey, payloads));
@@ -152,20 +151,6 @@ export class TestResponder {
 
   private plain(h: IkeHeader, spiR: Uint8Array, payloads: Payload[]): Uint8Array {
     return encodeMessage({ header: { ...h, spiR, flags: 0x20, initiator: false, response: true }, payloads });
-  }
-
-  private chooseIke(offered: readonly Proposal[], keGroup: number): { proposal: Proposal; group: number } | undefined {
-    for (const p of offered) {
-      const pick = (type: number): Proposal['transforms'][number] | undefined => p.transforms.find((t) => t.type === type && (type !== TransformType.KE || (this.o.groups ?? [t.id]).includes(t.id)));
-      const encr = pick(TransformType.ENCR);
-      const prf = pick(TransformType.PRF);
-      const integ = pick(TransformType.INTEG);
-      const groups = p.transforms.filter((t) => t.type === TransformType.KE && (this.o.groups ?? [t.id]).includes(t.id));
-      const ke = groups.find((t) => t.id === keGroup) ?? groups[0];
-      if (encr === undefined || prf === undefined || ke === undefined) continue;
-      return { proposal: { ...p, transforms: [encr, prf, ...(integ === undefined ? [] : [integ]), ke] }, group: ke.id };
-    }
-    return undefined;
   }
 
   private init(buf: Uint8Array, h: IkeHeader, from: Endpoint): Uint8Array[] {
@@ -182,7 +167,7 @@ export class TestResponder {
     const keP = findPayload(m.payloads, PayloadType.KE);
     const nonceP = findPayload(m.payloads, PayloadType.NONCE);
     if (saP === undefined || keP === undefined || nonceP === undefined) return [this.plain(h, zero, [notify(NotifyType.INVALID_SYNTAX)])];
-    const chosen = this.chooseIke(saP.proposals, keP.group);
+    const chosen = chooseIke(saP.proposals, keP.group, this.o.groups);
     if (chosen === undefined) return [this.plain(h, zero, [notify(NotifyType.NO_PROPOSAL_CHOSEN)])];
     if (chosen.group !== keP.group) return [this.plain(h, zero, [notify(NotifyType.INVALID_KE_PAYLOAD, Uint8Array.of(chosen.group >>> 8, chosen.group & 0xff))])];
     if (this.sa !== undefined && this.sa.state === 'established') this.retired.push(this.sa); // reauthentication: the old SA lives on until deleted
@@ -213,53 +198,10 @@ export class TestResponder {
   }
 
   private auth(req: readonly Payload[]): Payload[] {
-    const sa = this.sa as IkeSa;
-    if (this.o.error?.where === 'auth') return [notify(this.o.error.notifyType)];
-    this.initiatorAuthVerified = this.verifyInitiatorSafe(sa, req);
-    if (!this.initiatorAuthVerified) return [notify(NotifyType.AUTHENTICATION_FAILED)];
-    const idr: Payload = { type: PayloadType.IDr, critical: false, idType: this.o.id.idType, data: this.o.id.data };
-    if (sa.prf === undefined || sa.keys === undefined) return [notify(NotifyType.INVALID_SYNTAX)];
-    const octets = signedOctets({ realMessage: sa.initMessageOut, nonce: sa.nonceI, prf: sa.prf, skP: sa.keys.skPr, idPayloadBody: idPayloadBody(this.o.id) });
-    const useSig = this.peerSha && this.o.signatureHashes !== false;
-    const method = useSig ? AuthMethod.DIGITAL_SIGNATURE : this.o.privateKey.asymmetricKeyType === 'rsa' ? AuthMethod.RSA_DIGITAL_SIGNATURE : AuthMethod.ECDSA_SHA256_P256;
-    const authData = sign({ method, privateKey: this.o.privateKey, octets, ...(method === AuthMethod.DIGITAL_SIGNATURE ? { scheme: defaultSchemeFor(this.o.privateKey) } : {}) });
-    if (this.o.badAuth === true) authData[authData.length - 1] = (authData[authData.length - 1] as number) ^ 1;
-    const out: Payload[] = [idr];
-    for (const c of this.o.certificates) out.push({ type: PayloadType.CERT, critical: false, encoding: CertEncoding.X509_CERT_SIGNATURE, data: c });
-    out.push({ type: PayloadType.AUTH, critical: false, method, data: authData });
-    const cp = findPayload(req, PayloadType.CP);
-    if (cp !== undefined && cp.cfgType === CfgType.CFG_REQUEST && this.o.pool !== undefined) {
-      const attributes = [
-        ...this.o.pool.map((a) => ({ type: CfgAttr.INTERNAL_IP4_ADDRESS, value: ipToBytes(a) })),
-        { type: CfgAttr.INTERNAL_IP4_NETMASK, value: ipToBytes('255.255.255.255') },
-        ...(this.o.dns ?? []).map((a) => ({ type: CfgAttr.INTERNAL_IP4_DNS, value: ipToBytes(a) })),
-      ];
-      out.push({ type: PayloadType.CP, critical: false, cfgType: CfgType.CFG_REPLY, attributes });
-    }
-    if (this.o.error?.where === 'child') return [...out, notify(this.o.error.notifyType)];
-    out.push(...this.createChild(sa, req));
-    sa.state = 'established';
-    if (this.o.mobike !== false) out.push(notify(NotifyType.MOBIKE_SUPPORTED));
-    return out;
-  }
-
-  private verifyInitiatorSafe(sa: IkeSa, req: readonly Payload[]): boolean {
-    try {
-      const cert = findPayload(req, PayloadType.CERT);
-      if (cert === undefined) return false;
-      return this.verifyWithCert(sa, req, cert.data);
-    } catch {
-      return false;
-    }
-  }
-
-  private verifyWithCert(sa: IkeSa, req: readonly Payload[], der: Uint8Array): boolean {
-    const idi = findPayload(req, PayloadType.IDi);
-    const auth = findPayload(req, PayloadType.AUTH);
-    if (idi === undefined || auth === undefined || sa.prf === undefined || sa.keys === undefined) return false;
-    const octets = signedOctets({ realMessage: sa.initMessageIn, nonce: sa.nonceR, prf: sa.prf, skP: sa.keys.skPi, idPayloadBody: idPayloadBody(idi) });
-    const publicKey = new X509Certificate(Buffer.from(der)).publicKey;
-    return verify({ method: auth.method, authData: auth.data, publicKey, octets });
+    const r = answerAuth(this.o, this.sa as IkeSa, req, this.peerSha);
+    this.initiatorAuthVerified = r.verified;
+    this.addChild(r.child);
+    return r.payloads;
   }
 
   private addChild(c: ResponderChild | undefined): void {
@@ -270,6 +212,8 @@ export class TestResponder {
 
   private rekeyAnswer(sa: IkeSa, req: readonly Payload[]): Payload[] {
     if (isIkeRekey(req)) {
+      // §2.8.2: an SA we already rekeyed is one we are closing.
+      if (sa !== this.sa) return [notify(NotifyType.TEMPORARY_FAILURE)];
       const r = answerIkeRekey(sa, req);
       if (r === undefined) return [notify(NotifyType.INVALID_SYNTAX)];
       this.swapTo = r.sa;
@@ -279,26 +223,6 @@ export class TestResponder {
     const r = answerRekey(sa, req, this.children, this.o.rekeyNonceFill);
     this.addChild(r.child);
     return r.payloads;
-  }
-
-  private createChild(sa: IkeSa, req: readonly Payload[]): Payload[] {
-    const saP = findPayload(req, PayloadType.SA);
-    const tsi = findPayload(req, PayloadType.TSi);
-    const tsr = findPayload(req, PayloadType.TSr);
-    const first = saP?.proposals[0];
-    if (first === undefined || tsi === undefined || tsr === undefined) return [notify(NotifyType.NO_PROPOSAL_CHOSEN)];
-    const chosen = pickFirst(first);
-    const vip = this.o.pool?.[0];
-    const tsiOut = vip === undefined ? tsi.selectors : [{ tsType: 7, ipProtocol: 0, startPort: 0, endPort: 65535, startAddress: ipToBytes(vip), endAddress: ipToBytes(vip) }];
-    const tsrOut = this.o.tsr ?? tsr.selectors;
-    this.addChild(makeChild(sa, chosen, u32(first.spi), u32(chosen.spi), { ni: sa.nonceI, nr: sa.nonceR }, false, { tsi: tsiOut, tsr: tsrOut }));
-    const out: Payload[] = [];
-    const ipcomp = findNotifies(req, NotifyType.IPCOMP_SUPPORTED)[0];
-    if (ipcomp !== undefined) out.push(notify(NotifyType.IPCOMP_SUPPORTED, Uint8Array.of(0x12, 0x34, 2)));
-    out.push({ type: PayloadType.SA, critical: false, proposals: [chosen] });
-    out.push({ type: PayloadType.TSi, critical: false, selectors: tsiOut });
-    out.push({ type: PayloadType.TSr, critical: false, selectors: tsrOut });
-    return out;
   }
 
   private informational(sa: IkeSa, req: readonly Payload[]): Payload[] {
@@ -330,7 +254,7 @@ export class TestResponder {
       const gone = this.children.filter((c) => esp.spis.some((s) => u32(s) === c.spiI));
       this.children = this.children.filter((c) => !gone.includes(c));
       this.child = this.children.at(-1);
-      return [{ type: PayloadType.DELETE, critical: false, protocolId: ProtocolId.ESP, spiSize: 4, spis: gone.map((c) => Uint8Array.of(c.spiR >>> 24, (c.spiR >>> 16) & 0xff, (c.spiR >>> 8) & 0xff, c.spiR & 0xff)) }];
+      return [{ type: PayloadType.DELETE, critical: false, protocolId: ProtocolId.ESP, spiSize: 4, spis: gone.map((c) => spiBytes(c.spiR)) }];
     }
     return [];
   }
@@ -358,8 +282,7 @@ export class TestResponder {
     if (kind === 'delete-child' && child !== undefined) {
       this.children = this.children.filter((c) => c !== child);
       this.child = this.children.at(-1);
-      const s = child.spiR;
-      payloads = [{ type: PayloadType.DELETE, critical: false, protocolId: ProtocolId.ESP, spiSize: 4, spis: [Uint8Array.of(s >>> 24, (s >>> 16) & 0xff, (s >>> 8) & 0xff, s & 0xff)] }];
+      payloads = [{ type: PayloadType.DELETE, critical: false, protocolId: ProtocolId.ESP, spiSize: 4, spis: [spiBytes(child.spiR)] }];
     }
     return protect(sa, { exchangeType, response: false, messageId: sa.nextRequestId, payloads });
   }
