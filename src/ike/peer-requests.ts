@@ -1,7 +1,7 @@
 /**
  * Answers to the peer's requests on an established IKE SA: INFORMATIONAL (liveness, NAT-D checks,
- * Deletes of CHILD_SAs or of the IKE SA) and CREATE_CHILD_SA (CHILD_SA rekey; new CHILD_SAs and
- * IKE SA rekeys are refused with NO_ADDITIONAL_SAS).
+ * Deletes of CHILD_SAs or of the IKE SA) and CREATE_CHILD_SA for a CHILD_SA (rekeys are done; a new
+ * CHILD_SA is refused with NO_ADDITIONAL_SAS). IKE SA rekeys are answered by `sa-set.ts`.
  */
 import { ExchangeType, NotifyType, PayloadType } from '../iana/ikev2.js';
 import type { Payload } from '../wire/payload.js';

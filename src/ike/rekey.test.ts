@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ExchangeType, KeGroup, PayloadType } from '../iana/ikev2.js';
-import { findPayload } from '../wire/payload.js';
+import { ExchangeType, KeGroup, NotifyType, PayloadType, ProtocolId } from '../iana/ikev2.js';
+import { findNotifies, findPayload, type Payload } from '../wire/payload.js';
 import { espProposals, Harness } from './testing/harness.testkit.js';
 import type { InstalledChildSa } from './types.js';
 import type { ResponderChild } from './testing/responder.testkit.js';
@@ -132,5 +132,39 @@ describe('CHILD_SA rekey with IPComp', () => {
     h.apply(h.initiator.rekeyChild(h.installed[0]!.params.spiIn, h.now));
     h.settle();
     expect(h.installed[1]?.params.ipcomp).toEqual({ cpiIn: 0x4321, cpiOut: 0x1235, transform: 2 });
+  });
+});
+
+describe('peer CREATE_CHILD_SA that is not a rekey of ours (RFC 7296 §3.10.1)', () => {
+  const nonce = { type: PayloadType.NONCE, critical: false, data: new Uint8Array(32).fill(7) } as const;
+  function answer(h: Harness, payloads: Parameters<Harness['responder']['requestPayloads']>[1]): readonly Payload[] {
+    h.fromResponder(h.responder.requestPayloads(ExchangeType.CREATE_CHILD_SA, payloads));
+    h.settle();
+    const r = h.responder.responses.at(-1);
+    expect(r?.exchangeType).toBe(ExchangeType.CREATE_CHILD_SA);
+    return r?.payloads ?? [];
+  }
+
+  it('refuses an additional CHILD_SA with NO_ADDITIONAL_SAS and keeps the IKE SA and the CHILD_SA', () => {
+    const h = new Harness().start();
+    const child = h.responder.child!;
+    const p = answer(h, [{ type: PayloadType.SA, critical: false, proposals: [{ ...child.proposal, spi: Uint8Array.of(1, 2, 3, 4) }] }, nonce,
+      { type: PayloadType.TSi, critical: false, selectors: child.tsr }, { type: PayloadType.TSr, critical: false, selectors: child.tsi }]);
+    expect(p).toEqual([{ type: PayloadType.NOTIFY, critical: false, protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.NO_ADDITIONAL_SAS, data: new Uint8Array(0) }]);
+    expect(h.installed).toHaveLength(1);
+    expect(h.initiator.status().state).toBe('established');
+    expect(h.initiator.status().children).toHaveLength(1);
+  });
+
+  it('answers a rekey of an unknown CHILD_SA with CHILD_SA_NOT_FOUND naming its protocol and SPI, and a request without Nonce with INVALID_SYNTAX', () => {
+    const h = new Harness().start();
+    const child = h.responder.child!;
+    const sa = { type: PayloadType.SA, critical: false, proposals: [{ ...child.proposal, spi: Uint8Array.of(1, 2, 3, 4) }] } as const;
+    const rekey = { type: PayloadType.NOTIFY, critical: false, protocolId: ProtocolId.ESP, spi: Uint8Array.of(0xde, 0xad, 0xbe, 0xef), notifyType: NotifyType.REKEY_SA, data: new Uint8Array(0) } as const;
+    const p = answer(h, [rekey, sa, nonce]);
+    expect(p).toEqual([{ ...rekey, notifyType: NotifyType.CHILD_SA_NOT_FOUND }]);
+    expect(findNotifies(answer(h, [sa]), NotifyType.INVALID_SYNTAX)).toHaveLength(1);
+    expect(h.installed).toHaveLength(1);
+    expect(h.initiator.status().state).toBe('established');
   });
 });

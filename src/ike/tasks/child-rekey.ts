@@ -69,15 +69,21 @@ export interface PeerRekeyOutcome {
   readonly rekeyed?: { readonly old: InstalledChildSa; readonly child: InstalledChildSa; readonly nonces: readonly Uint8Array[] };
 }
 
-/** Answer a peer's CREATE_CHILD_SA request (CHILD_SA rekey; anything else is refused). */
+/**
+ * Answer a peer's CREATE_CHILD_SA request: a rekey of one of our ESP CHILD_SAs is done; a request
+ * for an additional CHILD_SA (no REKEY_SA) gets NO_ADDITIONAL_SAS (RFC 7296 §3.10.1: we accept no
+ * more CHILD_SAs on this IKE SA), a rekey of an SA we do not have CHILD_SA_NOT_FOUND with its
+ * protocol and SPI, a request without SA or Nonce INVALID_SYNTAX.
+ */
 export function respondCreateChild(ctx: TaskContext, req: readonly Payload[], findByOutboundSpi: (spi: number) => InstalledChildSa | undefined): PeerRekeyOutcome {
   const refuse = (type: number, data?: Uint8Array): PeerRekeyOutcome => ({ response: [notify(type, data)] });
   const rekey = findNotifies(req, NotifyType.REKEY_SA)[0];
   const saP = findPayload(req, PayloadType.SA);
   const nonceP = findPayload(req, PayloadType.NONCE);
-  if (rekey === undefined || rekey.protocolId !== ProtocolId.ESP || saP === undefined || nonceP === undefined) return refuse(NotifyType.NO_ADDITIONAL_SAS);
-  const old = rekey.spi.length === 4 ? findByOutboundSpi(spiOf(rekey.spi)) : undefined;
-  if (old === undefined) return { response: [notify(NotifyType.CHILD_SA_NOT_FOUND, new Uint8Array(0), rekey.spi, ProtocolId.ESP)] };
+  if (saP === undefined || nonceP === undefined) return refuse(NotifyType.INVALID_SYNTAX);
+  if (rekey === undefined) return refuse(NotifyType.NO_ADDITIONAL_SAS);
+  const old = rekey.protocolId === ProtocolId.ESP && rekey.spi.length === 4 ? findByOutboundSpi(spiOf(rekey.spi)) : undefined;
+  if (old === undefined) return { response: [notify(NotifyType.CHILD_SA_NOT_FOUND, new Uint8Array(0), rekey.spi, rekey.protocolId)] };
   const keP = findPayload(req, PayloadType.KE);
   const chosen = selectForPeer(ctx.config.espProposals.map((p) => ({ ...p, protocolId: ProtocolId.ESP })), saP.proposals, keP?.group);
   if (chosen === undefined || chosen.spi.length !== 4) return refuse(NotifyType.NO_PROPOSAL_CHOSEN);
