@@ -82,3 +82,7 @@ export {
 } from './ike/proposal.js';
 export { buildTrafficSelectors, parseTrafficSelector, checkResponderTs, tsToString, type TsConfig, type TsPair } from './ike/ts.js';
 export * from './ike/peer-errors.js';
+export { Datapath, DatapathDrop, type DatapathPort, type DatapathOptions, type DropReason, type DatapathStatus, type ChildDataStatus, type DataCounters } from './datapath/pipeline.js';
+export { parseInner, matchesSelectors, newInnerView, type InnerView } from './datapath/selector.js';
+export { IkeSockets, DEFAULT_KEEPALIVE_MS, DEFAULT_MAX_SEND_QUEUE, type UdpStats, type UdpEndpoint, type IkeSocketOptions, type IkeSocketHandlers } from './io/udp.js';
+export type { PacketSink } from './client/dataplane.js';
