@@ -6,7 +6,7 @@
 import { createPrf, type Prf } from '../crypto/prf.js';
 import { createSkCipher, encrInfo, encrKeyMaterialLength, type SkCipher } from '../crypto/sk-cipher.js';
 import { integInfo } from '../crypto/integ.js';
-import { deriveIkeKeys, type IkeKeys } from '../crypto/keymat.js';
+import { deriveIkeKeys, expandIkeKeys, rekeySkeyseed, type IkeKeys } from '../crypto/keymat.js';
 import { KiteError } from '../errors.js';
 import { toHex } from '../util/bytes.js';
 import type { Endpoint } from './types.js';
@@ -102,8 +102,11 @@ export class IkeSa {
     return this.natLocal || this.natRemote;
   }
 
-  /** Derive SKEYSEED and SK_* from g^ir (RFC 7296 §2.14) and set up the SK cipher. */
-  deriveKeys(alg: IkeAlgorithms, sharedSecret: Uint8Array): void {
+  /**
+   * Derive SKEYSEED and SK_* from g^ir (RFC 7296 §2.14) and set up the SK cipher. For an IKE SA
+   * created by rekeying `rekeyOf`, SKEYSEED = prf_old(SK_d old, g^ir | Ni | Nr) (§2.18).
+   */
+  deriveKeys(alg: IkeAlgorithms, sharedSecret: Uint8Array, rekeyOf?: { readonly prf: Prf; readonly skD: Uint8Array }): void {
     const encr = encrInfo(alg.encrId);
     if (encr === undefined) throw new KiteError('UNSUPPORTED_ENCR', `ENCR ${alg.encrId} unsupported`);
     const integ = alg.integId === 0 ? undefined : integInfo(alg.integId);
@@ -111,16 +114,18 @@ export class IkeSa {
     this.algorithms = alg;
     this.prf = createPrf(alg.prfId);
     this.cipher = createSkCipher(alg.encrId, alg.keyLengthBits, encr.aead ? undefined : alg.integId);
-    this.keys = deriveIkeKeys({
+    const params = {
       prf: this.prf,
       encrKeyLength: encrKeyMaterialLength(encr, alg.keyLengthBits),
       integKeyLength: integ?.keyLength ?? 0,
       nonceI: this.nonceI,
       nonceR: this.nonceR,
-      sharedSecret,
       spiI: this.spiI,
       spiR: this.spiR,
-    });
+    };
+    this.keys = rekeyOf === undefined
+      ? deriveIkeKeys({ ...params, sharedSecret })
+      : expandIkeKeys({ ...params, skeyseed: rekeySkeyseed(rekeyOf.prf, rekeyOf.skD, sharedSecret, this.nonceI, this.nonceR) });
   }
 
   /** Keys for protecting what we send and checking what we receive. */

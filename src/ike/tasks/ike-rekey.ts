@@ -6,10 +6,6 @@
  * strongSwan's.
  */
 import { createKeyExchange, type KeyExchange } from '../../crypto/ke.js';
-import { createPrf } from '../../crypto/prf.js';
-import { integInfo } from '../../crypto/integ.js';
-import { expandIkeKeys, rekeySkeyseed } from '../../crypto/keymat.js';
-import { createSkCipher, encrInfo, encrKeyMaterialLength } from '../../crypto/sk-cipher.js';
 import { ExchangeType, NotifyType, PayloadType, ProtocolId } from '../../iana/ikev2.js';
 import type { Payload } from '../../wire/payload.js';
 import { findPayload } from '../../wire/payload.js';
@@ -30,14 +26,7 @@ export function rekeyedSa(old: IkeSa, alg: IkeAlgorithms, p: { weInitiated: bool
   else sa.spiI = p.spiPeer.slice();
   sa.nonceI = p.nonceI;
   sa.nonceR = p.nonceR;
-  const encr = encrInfo(alg.encrId);
-  if (encr === undefined) throw new IkeFailure('UNSUPPORTED_ENCR', `ENCR ${alg.encrId}`, '');
-  const prf = createPrf(alg.prfId);
-  const skeyseed = rekeySkeyseed(old.prf, old.keys.skD, p.sharedSecret, p.nonceI, p.nonceR);
-  sa.algorithms = alg;
-  sa.prf = prf;
-  sa.cipher = createSkCipher(alg.encrId, alg.keyLengthBits, encr.aead ? undefined : alg.integId);
-  sa.keys = expandIkeKeys({ prf, encrKeyLength: encrKeyMaterialLength(encr, alg.keyLengthBits), integKeyLength: alg.integId === 0 ? 0 : integInfo(alg.integId)?.keyLength ?? 0, nonceI: p.nonceI, nonceR: p.nonceR, spiI: sa.spiI, spiR: sa.spiR, skeyseed });
+  sa.deriveKeys(alg, p.sharedSecret, { prf: old.prf, skD: old.keys.skD });
   sa.peer = { ...old.peer, signatureHashes: [...old.peer.signatureHashes] };
   sa.natLocal = old.natLocal;
   sa.natRemote = old.natRemote;
