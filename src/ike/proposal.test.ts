@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { errorOf } from './testing/errors.testkit.js';
 import { decodeIkeFile } from '../decode/decode-file.js';
 import type { PayloadJson, SaJson } from '../decode/json.js';
 import { KiteError } from '../errors.js';
@@ -14,14 +15,7 @@ import {
 
 const { ENCR, INTEG, PRF, KE, ESN } = TransformType;
 const t = (type: number, id: number, keyLength?: number): Transform => ({ type, id, ...(keyLength !== undefined ? { keyLength } : {}) });
-const err = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof KiteError ? `${e.code}: ${e.message}` : `other: ${String(e)}`;
-  }
-  return 'no error';
-};
+const err = errorOf;
 
 describe('buildProposals: defaults (issue 4 §1)', () => {
   it('IKE: AES-GCM-16-256/PRF-SHA2-256 then AES-CBC-256/SHA2-256, each with X25519, ECP-256, MODP-2048 in that order', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KiteError } from '../errors.js';
+import { errorOf } from './testing/errors.testkit.js';
 import { TsType } from '../iana/ikev2.js';
 import { Reader, Writer } from '../util/bytes.js';
 import { PayloadType } from '../iana/ikev2.js';
@@ -12,14 +12,7 @@ import {
 
 const ts = (s: string): TrafficSelector => parseTrafficSelector(s);
 const pair = (tsi: string[], tsr: string[]): TsPair => ({ tsi: tsi.map(ts), tsr: tsr.map(ts) });
-const err = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof KiteError ? `${e.code}: ${e.message}` : `other: ${String(e)}`;
-  }
-  return 'no error';
-};
+const err = errorOf;
 
 describe('parseTrafficSelector', () => {
   it('reads CIDR, host, range, IPv6 and [proto/port]', () => {
