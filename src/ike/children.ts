@@ -12,6 +12,8 @@ interface Entry {
   rekeyAt: number;
   /** Our rekey task of this SA, while in flight. */
   rekeying?: ChildRekeyTask;
+  /** Rekeys of this SA refused with TEMPORARY_FAILURE in a row. */
+  refusals: number;
   /** Nonces of the peer's rekey of this SA, when it crossed ours. */
   peerNonces?: readonly Uint8Array[];
   /** Replaced by a rekey: kept for inbound traffic until deleted. */
@@ -24,6 +26,18 @@ export function jitteredTime(now: number, after: number, jitter: number, r: Uint
   const u = (((r[0] ?? 0) << 16) | ((r[1] ?? 0) << 8) | (r[2] ?? 0)) / 0x1000000;
   return now + after - Math.floor(u * jitter);
 }
+
+/**
+ * When to retry a rekey the peer refused with TEMPORARY_FAILURE (RFC 7296 §2.25: not at once, a
+ * few times over several minutes): 10 to 15 s later (strongSwan's retry interval), at most
+ * {@link TEMPORARY_FAILURE_RETRIES} times in a row, then at the normal rekey time again.
+ */
+export function retryTime(now: number, r: Uint8Array): number {
+  return jitteredTime(now, 15_000, 5_000, r);
+}
+
+/** Quick retries after TEMPORARY_FAILURE before falling back to the rekey interval. */
+export const TEMPORARY_FAILURE_RETRIES = 10;
 
 /** What to do after our rekey completed. */
 export interface RekeyDecision {
@@ -47,7 +61,7 @@ export class ChildTable {
 
   /** Install a new CHILD_SA. */
   add(child: InstalledChildSa, now: number): void {
-    this.entries.set(child.params.spiIn, { child, rekeyAt: this.rekeyTime(now), replaced: false });
+    this.entries.set(child.params.spiIn, { child, rekeyAt: this.rekeyTime(now), replaced: false, refusals: 0 });
     this.emit({ type: 'install-child', child });
   }
 
@@ -115,12 +129,16 @@ export class ChildTable {
     if (e !== undefined) e.rekeying = task;
   }
 
-  /** Our rekey failed or was dropped: try again at the next rekey time. */
-  rekeyAborted(spiIn: number, now: number): void {
+  /**
+   * Our rekey failed or was dropped: try again at the next rekey time, or soon when the peer only
+   * refused it for now (`temporary`, TEMPORARY_FAILURE).
+   */
+  rekeyAborted(spiIn: number, now: number, temporary = false): void {
     const e = this.entries.get(spiIn);
     if (e === undefined) return;
     delete e.rekeying;
-    e.rekeyAt = this.rekeyTime(now);
+    e.refusals = temporary ? e.refusals + 1 : 0;
+    e.rekeyAt = temporary && e.refusals <= TEMPORARY_FAILURE_RETRIES ? retryTime(now, this.random(4)) : this.rekeyTime(now);
   }
 
   /** The peer rekeyed `old` into `child` (make-before-break: the old one stays until its Delete). */

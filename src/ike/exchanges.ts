@@ -6,6 +6,7 @@
 import { ExchangeType } from '../iana/ikev2.js';
 import type { ChildTable } from './children.js';
 import type { IkeSa } from './ike-sa.js';
+import { isTemporaryFailure } from './peer-failure.js';
 import { protect } from './protect.js';
 import { ChildRekeyTask } from './tasks/child-rekey.js';
 import { MobikeUpdateTask } from './tasks/ike-mobike.js';
@@ -71,19 +72,22 @@ export function childRekeyExchange(old: InstalledChildSa, children: ChildTable, 
     onComplete: (ctx) => {
       for (const spi of children.rekeyDone(task, ctx.now).deleteSpisIn) deleteChild(spi, ctx.now);
     },
-    onFailed: (ctx) => children.rekeyAborted(old.params.spiIn, ctx.now),
+    onFailed: (ctx, error) => children.rekeyAborted(old.params.spiIn, ctx.now, isTemporaryFailure(error)),
   };
 }
 
-/** Rekey the IKE SA; `handOver` receives the new SA, `failed` runs when the rekey failed. */
-export function ikeRekeyExchange(handOver: (sa: IkeSa, now: number) => void, failed: (now: number) => void): Exchange {
+/**
+ * Rekey the IKE SA; `handOver` receives the new SA, `failed` runs when the rekey failed
+ * (`temporary`: the peer refused it for now with TEMPORARY_FAILURE).
+ */
+export function ikeRekeyExchange(handOver: (sa: IkeSa, now: number) => void, failed: (now: number, temporary: boolean) => void): Exchange {
   const task = new IkeRekeyTask();
   return {
     exchangeType: ExchangeType.CREATE_CHILD_SA,
     tasks: [task],
     critical: false,
     onComplete: (ctx) => { if (task.newSa !== undefined) handOver(task.newSa, ctx.now); },
-    onFailed: (ctx) => failed(ctx.now),
+    onFailed: (ctx, error) => failed(ctx.now, isTemporaryFailure(error)),
   };
 }
 

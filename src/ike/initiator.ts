@@ -9,7 +9,7 @@ import { ExchangeType } from '../iana/ikev2.js';
 import { toHex } from '../util/bytes.js';
 import { decodeHeader } from '../wire/header.js';
 import type { Payload } from '../wire/payload.js';
-import { ChildTable, jitteredTime } from './children.js';
+import { ChildTable, jitteredTime, retryTime } from './children.js';
 import { resolveConfig, type InitiatorConfig, type InitiatorOptions } from './config.js';
 import { childDeleteExchange, childRekeyExchange, dpdExchange, ikeAuthExchange, ikeDeleteExchange, ikeInitExchange, mobikeExchange, quietIkeDelete } from './exchanges.js';
 import { IkeSa } from './ike-sa.js';
@@ -50,7 +50,7 @@ export class Initiator {
       slot: (sa) => this.slot(sa),
       log: (level, message) => this.outbox.log(level, message),
       event: (event) => this.outbox.event(event),
-      rekeyTime: (now) => this.rekeyTime(now, this.config.ikeRekeyMs),
+      rekeyTime: (now, soon) => (soon === true ? retryTime(now, this.outbox.random(4)) : this.rekeyTime(now, this.config.ikeRekeyMs)),
     });
   }
 

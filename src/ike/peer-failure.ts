@@ -2,11 +2,11 @@
  * Error Notify payloads in responses -> user-facing errors, through `ike/peer-errors.ts` (the one
  * table of causes and fixes). IKE_SA_INIT errors are unauthenticated and wrapped accordingly.
  */
-import { NOTIFY_ERROR_MAX, PayloadType } from '../iana/ikev2.js';
+import { NOTIFY_ERROR_MAX, NotifyType, PayloadType } from '../iana/ikev2.js';
 import type { Payload } from '../wire/payload.js';
 import { filterPayloads } from '../wire/payload.js';
 import type { NotifyPayload } from '../wire/payloads/notify.js';
-import { peerError, type PeerError, type PeerErrorContext } from './peer-errors.js';
+import { PeerError, peerError, type PeerErrorContext } from './peer-errors.js';
 
 /** The first error Notify in `payloads`, if any. */
 export function findErrorNotify(payloads: readonly Payload[]): NotifyPayload | undefined {
@@ -16,4 +16,9 @@ export function findErrorNotify(payloads: readonly Payload[]): NotifyPayload | u
 /** The {@link PeerError} for error Notify `n` (its data is passed on for the detail). */
 export function peerFailure(n: NotifyPayload, ctx: Omit<PeerErrorContext, 'data'>): PeerError {
   return peerError(n.notifyType, { ...ctx, data: n.data });
+}
+
+/** The peer refused a request for now (RFC 7296 §2.25): retry after a while, not at once. */
+export function isTemporaryFailure(error: unknown): boolean {
+  return error instanceof PeerError && error.notifyType === NotifyType.TEMPORARY_FAILURE;
 }

@@ -4,6 +4,7 @@ import { ExchangeType, KeGroup, NotifyType, PayloadType, ProtocolId } from '../i
 import { findNotifies, findPayload, type Payload } from '../wire/payload.js';
 import { espProposals, Harness } from './testing/harness.testkit.js';
 import type { InstalledChildSa } from './types.js';
+import { TEMPORARY_FAILURE_RETRIES } from './children.js';
 import type { ResponderChild } from './testing/responder.testkit.js';
 
 function agree(c: InstalledChildSa, r: ResponderChild): void {
@@ -108,13 +109,53 @@ describe('CHILD_SA rekey', () => {
     });
   }
 
-  it('keeps the old pair and retries later when the rekey is refused', () => {
-    const h = new Harness({ childRekeyMs: 10_000, rekeyJitterMs: 0 }, { error: { where: 'rekey', notifyType: 43 } }).start();
+  it('keeps the old pair and retries at the next rekey time when the rekey is refused', () => {
+    const h = new Harness({ childRekeyMs: 10_000, rekeyJitterMs: 0 }, { error: { where: 'rekey', notifyType: NotifyType.NO_PROPOSAL_CHOSEN } }).start();
     h.advance(10_000);
     expect(h.initiator.status().state).toBe('established');
     expect(h.initiator.status().children).toHaveLength(1);
-    expect(h.eventsOf('log').some((e) => e.message.includes('TEMPORARY_FAILURE'))).toBe(true);
+    expect(h.eventsOf('log').some((e) => e.message.includes('NO_PROPOSAL_CHOSEN'))).toBe(true);
     expect(h.initiator.nextDeadline()).toBe(20_000);
+    // the refused exchange used up its Message ID: the next request gets a fresh one, and an answer
+    h.apply(h.initiator.checkLiveness(h.now));
+    h.settle();
+    expect(h.responder.requests.map((r) => r.exchangeType)).toEqual([ExchangeType.IKE_AUTH, ExchangeType.CREATE_CHILD_SA, ExchangeType.INFORMATIONAL]);
+    expect(h.initiator.sa.nextRequestId).toBe(4);
+    expect(h.initiator.status().state).toBe('established');
+  });
+
+  it('after TEMPORARY_FAILURE retries 10 to 15 s later (RFC 7296 §2.25), a limited number of times in a row', () => {
+    const h = new Harness({ childRekeyMs: 600_000, rekeyJitterMs: 0 }, { error: { where: 'rekey', notifyType: NotifyType.TEMPORARY_FAILURE } }).start();
+    h.advance(600_000);
+    expect(h.eventsOf('log').some((e) => e.message.includes('TEMPORARY_FAILURE'))).toBe(true);
+    let at = h.now;
+    for (let i = 0; i < TEMPORARY_FAILURE_RETRIES; i++) {
+      const next = h.initiator.nextDeadline();
+      expect(next - at).toBeGreaterThanOrEqual(10_000);
+      expect(next - at).toBeLessThanOrEqual(15_000);
+      h.advanceTo(next);
+      at = next;
+    }
+    expect(h.responder.requests.filter((r) => r.exchangeType === ExchangeType.CREATE_CHILD_SA)).toHaveLength(1 + TEMPORARY_FAILURE_RETRIES);
+    expect(h.initiator.nextDeadline()).toBe(at + 600_000);
+    expect(h.initiator.status().state).toBe('established');
+    expect(h.initiator.status().children).toHaveLength(1);
+  });
+
+  it('an IKE rekey refused with TEMPORARY_FAILURE is retried 10 to 15 s later; one refused otherwise at the next rekey time', () => {
+    for (const [notifyType, soon] of [[NotifyType.TEMPORARY_FAILURE, true], [NotifyType.NO_PROPOSAL_CHOSEN, false]] as const) {
+      const h = new Harness({ ikeRekeyMs: 600_000, rekeyJitterMs: 0 }, { error: { where: 'ike-rekey', notifyType } }).start();
+      h.advance(600_000);
+      const next = h.initiator.status().nextIkeRekey - h.now;
+      if (soon) {
+        expect(next).toBeGreaterThanOrEqual(10_000);
+        expect(next).toBeLessThanOrEqual(15_000);
+      } else {
+        expect(next).toBe(600_000);
+      }
+      expect(h.initiator.status().state).toBe('established');
+      expect(h.eventsOf('ikeRekeyed')).toHaveLength(0);
+    }
   });
 
   it('a rekey that times out means the peer is dead', () => {

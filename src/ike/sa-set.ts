@@ -11,6 +11,7 @@
 import { toHex } from '../util/bytes.js';
 import type { IkeHeader } from '../wire/header.js';
 import type { Payload } from '../wire/payload.js';
+import { TEMPORARY_FAILURE_RETRIES } from './children.js';
 import { ikeDeleteExchange, ikeRekeyExchange } from './exchanges.js';
 import type { IkeSa } from './ike-sa.js';
 import { temporaryFailure } from './peer-requests.js';
@@ -26,8 +27,8 @@ export interface SaSetHost {
   slot(sa: IkeSa): SaSlot;
   log(level: LogLevel, message: string): void;
   event(event: IkeEvent): void;
-  /** When the next IKE rekey is due, counted from `now`. */
-  rekeyTime(now: number): number;
+  /** When the next IKE rekey is due, counted from `now` (`soon`: a retry after TEMPORARY_FAILURE). */
+  rekeyTime(now: number, soon?: boolean): number;
 }
 
 /** Does the new SA `mine` hold the lowest of the four nonces of two crossing rekeys (§2.8.2)? */
@@ -50,6 +51,8 @@ export class IkeSaSet {
   /** Set while answering a peer request, applied once the response is out. */
   private pendingSwap: IkeSa | undefined;
   private adoptPeerNew = false;
+  /** Our rekeys refused with TEMPORARY_FAILURE in a row. */
+  private refusals = 0;
   private readonly retireLater: SaSlot[] = [];
 
   constructor(first: IkeSa, private readonly host: SaSetHost) {
@@ -84,7 +87,7 @@ export class IkeSaSet {
   /** Queue our rekey of the current IKE SA (no-op while one is pending). */
   startRekey(now: number): void {
     if (this.ours !== undefined) return;
-    const ex: Exchange = ikeRekeyExchange((sa, t) => this.rekeyed(ex, sa, t), (t) => this.rekeyFailed(ex, t));
+    const ex: Exchange = ikeRekeyExchange((sa, t) => this.rekeyed(ex, sa, t), (t, temporary) => this.rekeyFailed(ex, t, temporary));
     this.ours = ex;
     this.cur.tm.enqueue(ex, now);
   }
@@ -179,12 +182,13 @@ export class IkeSaSet {
     prior.tm.enqueue(ikeDeleteExchange(false, () => this.retire(prior)), now);
   }
 
-  private rekeyFailed(ex: Exchange, now: number): void {
+  private rekeyFailed(ex: Exchange, now: number, temporary: boolean): void {
     if (this.ours !== ex) return;
     this.ours = undefined;
     const peer = this.peerNew;
     if (peer === undefined) {
-      this.rekeyAt = this.host.rekeyTime(now);
+      this.refusals = temporary ? this.refusals + 1 : 0;
+      this.rekeyAt = this.host.rekeyTime(now, temporary && this.refusals <= TEMPORARY_FAILURE_RETRIES);
       return;
     }
     // §2.8.2: the peer finished its rekey before it saw ours (and refused ours): its SA takes over;
@@ -199,6 +203,7 @@ export class IkeSaSet {
     const prior = this.cur;
     this.retiring.push(prior);
     this.cur = slot;
+    this.refusals = 0;
     // RFC 7296 §2.18: after the rekey the old IKE SA carries only its Delete.
     for (const ex of prior.tm.drainQueue()) slot.tm.enqueue(ex, now);
     this.rekeyAt = this.host.rekeyTime(now);

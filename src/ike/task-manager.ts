@@ -137,8 +137,9 @@ export class TaskManager {
     try {
       packets = this.build(exchange, messageId, now);
     } catch (e) {
-      exchange.onFailed?.(this.host.context(now));
-      this.host.failed(exchange, asFailure(e), false, now);
+      const failure = asFailure(e);
+      exchange.onFailed?.(this.host.context(now), failure);
+      this.host.failed(exchange, failure, false, now);
       this.initiate(now);
       return;
     }
@@ -165,9 +166,12 @@ export class TaskManager {
         return true;
       }
       this.active = undefined;
+      // The exchange is over (the peer answered, if with an error): its Message ID is used up.
+      this.host.sa.nextRequestId = messageId + 1;
+      const failure = asFailure(e);
       for (const t of a.exchange.tasks) t.abort?.(ctx);
-      a.exchange.onFailed?.(ctx);
-      this.host.failed(a.exchange, asFailure(e), false, now);
+      a.exchange.onFailed?.(ctx, failure);
+      this.host.failed(a.exchange, failure, false, now);
       this.initiate(now);
       return true;
     }
@@ -220,8 +224,8 @@ export class TaskManager {
       this.active = undefined;
       const ctx = this.host.context(now);
       for (const t of a.exchange.tasks) t.abort?.(ctx);
-      a.exchange.onFailed?.(ctx);
       const err = a.unauthError?.error.error ?? new IkeFailure('TIMEOUT', `no response to ${a.exchange.tasks.map((t) => t.name).join('+')} after ${r.tries} retransmissions`, 'check that the gateway is reachable on UDP 500/4500 and that charon/iked is running');
+      a.exchange.onFailed?.(ctx, err);
       this.host.failed(a.exchange, err, true, now);
       return;
     }

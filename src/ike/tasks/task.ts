@@ -43,8 +43,11 @@ export interface Exchange {
   readonly onComplete?: (ctx: TaskContext) => void;
   /** Failure of this exchange ends the IKE SA (true for IKE_SA_INIT, IKE_AUTH, Delete). */
   readonly critical: boolean;
-  /** Runs when the exchange failed or timed out (before the failure is reported). */
-  readonly onFailed?: (ctx: TaskContext) => void;
+  /**
+   * Runs when the exchange failed or timed out (before the failure is reported); `error` is why,
+   * undefined when the IKE SA went away under it.
+   */
+  readonly onFailed?: (ctx: TaskContext, error?: KiteError) => void;
 }
 
 /** Why an IKE SA or an exchange failed; `fix` is the likely remedy for the user. */

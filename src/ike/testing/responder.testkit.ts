@@ -46,8 +46,8 @@ export interface TestResponderOptions {
   /** Virtual IPv4 addresses handed out (all of them, like older iked). */
   readonly pool?: readonly string[];
   readonly dns?: readonly string[];
-  /** Answer with this error notify in IKE_SA_INIT, IKE_AUTH, or inside IKE_AUTH for the CHILD_SA. */
-  readonly error?: { readonly where: 'init' | 'auth' | 'child' | 'rekey'; readonly notifyType: number; readonly data?: Uint8Array };
+  /** Answer with this error notify in IKE_SA_INIT, IKE_AUTH, inside IKE_AUTH for the CHILD_SA, or to CHILD / IKE rekeys. */
+  readonly error?: { readonly where: 'init' | 'auth' | 'child' | 'rekey' | 'ike-rekey'; readonly notifyType: number; readonly data?: Uint8Array };
   /** Do not echo COOKIE2. */
   readonly badCookie2?: boolean;
   /** Fill the nonces of CHILD_SA rekeys with this octet (collision tests). */
@@ -214,6 +214,7 @@ export class TestResponder {
     if (isIkeRekey(req)) {
       // §2.8.2: an SA we already rekeyed is one we are closing.
       if (sa !== this.sa) return [notify(NotifyType.TEMPORARY_FAILURE)];
+      if (this.o.error?.where === 'ike-rekey') return [notify(this.o.error.notifyType)];
       const r = answerIkeRekey(sa, req);
       if (r === undefined) return [notify(NotifyType.INVALID_SYNTAX)];
       this.swapTo = r.sa;
