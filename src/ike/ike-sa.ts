@@ -108,9 +108,9 @@ export class IkeSa {
    */
   deriveKeys(alg: IkeAlgorithms, sharedSecret: Uint8Array, rekeyOf?: { readonly prf: Prf; readonly skD: Uint8Array }): void {
     const encr = encrInfo(alg.encrId);
-    if (encr === undefined) throw new KiteError('UNSUPPORTED_ENCR', `ENCR ${alg.encrId} unsupported`);
+    if (encr === undefined) throw new KiteError('UNSUPPORTED_ENCR', `the negotiated ENCR ${alg.encrId} is not supported by Kite; fix: remove it from the IKE proposals`);
     const integ = alg.integId === 0 ? undefined : integInfo(alg.integId);
-    if (!encr.aead && integ === undefined) throw new KiteError('UNSUPPORTED_INTEG', `INTEG ${alg.integId} unsupported`);
+    if (!encr.aead && integ === undefined) throw new KiteError('UNSUPPORTED_INTEG', `the negotiated INTEG ${alg.integId} is not supported by Kite; fix: remove it from the IKE proposals`);
     this.algorithms = alg;
     this.prf = createPrf(alg.prfId);
     this.cipher = createSkCipher(alg.encrId, alg.keyLengthBits, encr.aead ? undefined : alg.integId);

@@ -66,7 +66,7 @@ const OID_BASIC_CONSTRAINTS = '2.5.29.19';
 const OID_KEY_USAGE = '2.5.29.15';
 const OID_SAN = '2.5.29.17';
 /** Critical extensions a path validator may accept without acting on them beyond what we do. */
-const HANDLED = new Set([OID_BASIC_CONSTRAINTS, OID_KEY_USAGE, OID_SAN, '2.5.29.37', '2.5.29.14', '2.5.29.35', '2.5.29.31']);
+const HANDLED: ReadonlySet<string> = new Set([OID_BASIC_CONSTRAINTS, OID_KEY_USAGE, OID_SAN, '2.5.29.37', '2.5.29.14', '2.5.29.35', '2.5.29.31']);
 
 /** An asn1js primitive (BitString, OctetString, Integer) seen structurally: pkijs's own dependency. */
 interface Asn1Primitive {
