@@ -3,6 +3,8 @@
  * {@link Action}s (datagrams to send, CHILD_SAs to install or remove, events); `nextDeadline` says
  * when `tick` must run next. It composes the task manager (Message IDs, retransmission, response
  * cache, fragments) with the tasks of each exchange; all shared state lives in the {@link IkeSa}.
+ * The IKE SAs themselves (current, retiring, rekey and §2.8.2 collisions) are kept by `sa-set.ts`,
+ * the CHILD_SAs by `children.ts`, liveness timers in `liveness.ts`.
  */
 import type { KiteError } from '../errors.js';
 import { ExchangeType } from '../iana/ikev2.js';
