@@ -60,6 +60,28 @@ describe('IKE SA rekey', () => {
   });
 });
 
+describe('IKE SA rekey: a replaced SA the peer never deletes', () => {
+  it('is dropped after twice the retransmission budget (4 s x 1.8^n, 5 retries: 2 x 165.3 s)', () => {
+    const h = new Harness().start();
+    const oldSa = h.responder.sa!;
+    h.fromResponder(h.responder.request('rekey-ike'));
+    h.settle();
+    const budget = 4000 + 7200 + 12960 + 23328 + 41990 + 75583;
+    expect(h.initiator.nextDeadline()).toBe(h.now + 2 * budget);
+    h.advance(2 * budget - 1);
+    expect(h.eventsOf('log').some((e) => e.message.includes('never deleted'))).toBe(false);
+    h.advance(1);
+    expect(h.eventsOf('log').some((e) => e.message.includes('never deleted'))).toBe(true);
+    // its requests are no longer answered; the new SA is untouched
+    const answered = h.responder.responses.length;
+    h.fromResponder(h.responder.request('dpd', undefined, undefined, oldSa));
+    h.settle();
+    expect(h.responder.responses).toHaveLength(answered);
+    expect(h.initiator.status().state).toBe('established');
+    expect(h.initiator.status().spiI).toBe(toHex(h.responder.sa!.spiI));
+  });
+});
+
 describe('IKE SA rekey hand-over', () => {
   it('moves exchanges queued on the old IKE SA to the new one', () => {
     const h = new Harness().start();

@@ -21,7 +21,7 @@ import { handlePeerRequest } from './peer-requests.js';
 import { IkeSaSet } from './sa-set.js';
 import { SaSlot } from './slot.js';
 import { initiatorStatus, type InitiatorStatus } from './status.js';
-import { asFailure, type TaskManager } from './task-manager.js';
+import { asFailure, retransmitBudgetMs, type TaskManager } from './task-manager.js';
 import { isIkeRekeyRequest } from './tasks/ike-rekey.js';
 import type { Exchange, TaskContext } from './tasks/task.js';
 import type { Action, ConfigReply, Endpoint, IkeEvent, InstalledChildSa } from './types.js';
@@ -53,6 +53,7 @@ export class Initiator {
       log: (level, message) => this.outbox.log(level, message),
       event: (event) => this.outbox.event(event),
       rekeyTime: (now, soon) => (soon === true ? retryTime(now, this.outbox.random(4)) : this.rekeyTime(now, this.config.ikeRekeyMs)),
+      retireWithinMs: 2 * retransmitBudgetMs(this.config.retransmit),
     });
   }
 

@@ -29,6 +29,11 @@ export interface SaSetHost {
   event(event: IkeEvent): void;
   /** When the next IKE rekey is due, counted from `now` (`soon`: a retry after TEMPORARY_FAILURE). */
   rekeyTime(now: number, soon?: boolean): number;
+  /**
+   * How long a replaced SA is kept at most: its Delete (ours, with every retransmission, or the
+   * peer's) normally ends it sooner; a peer that never sends its Delete must not keep it forever.
+   */
+  readonly retireWithinMs: number;
 }
 
 /** Does the new SA `mine` hold the lowest of the four nonces of two crossing rekeys (§2.8.2)? */
@@ -44,6 +49,8 @@ export class IkeSaSet {
   /** When our next IKE rekey is due (Infinity: never, or not established yet). */
   rekeyAt = Infinity;
   private readonly retiring: SaSlot[] = [];
+  /** When each retiring SA is dropped at the latest. */
+  private readonly retireBy = new Map<SaSlot, number>();
   /** Our IKE rekey, from the moment it is queued until it completes or fails. */
   private ours: Exchange | undefined;
   /** The peer's new SA from a rekey that crossed ours, until ours is resolved. */
@@ -74,14 +81,24 @@ export class IkeSaSet {
     return this.peerNew === undefined ? [...this.retiring] : [...this.retiring, this.peerNew];
   }
 
-  /** Run the timers of the SAs other than the current one. */
+  /** Run the timers of the SAs other than the current one; drop those kept too long. */
   tickOthers(now: number): void {
     for (const s of this.others()) s.tm.tick(now);
+    for (const [s, by] of this.retireBy) {
+      if (now < by) continue;
+      this.host.log(1, `the replaced IKE SA ${s.sa.describe()} was never deleted; dropping it`);
+      this.retire(s);
+    }
   }
 
   /** Earliest deadline of the SAs other than the current one. */
   othersDeadline(): number {
-    return Math.min(Infinity, ...this.others().map((s) => s.tm.nextDeadline()));
+    return Math.min(Infinity, ...this.others().map((s) => s.tm.nextDeadline()), ...this.retireBy.values());
+  }
+
+  private keep(slot: SaSlot, now: number): void {
+    this.retiring.push(slot);
+    this.retireBy.set(slot, now + this.host.retireWithinMs);
   }
 
   /** Queue our rekey of the current IKE SA (no-op while one is pending). */
@@ -152,6 +169,7 @@ export class IkeSaSet {
     slot.sa.wipe();
     const i = this.retiring.indexOf(slot);
     if (i >= 0) this.retiring.splice(i, 1);
+    this.retireBy.delete(slot);
     if (this.peerNew === slot) this.peerNew = undefined;
   }
 
@@ -170,13 +188,13 @@ export class IkeSaSet {
     if (peer !== undefined && holdsLowestNonce(mine, peer.sa)) {
       this.host.log(2, `simultaneous IKE SA rekey: ours (${mine.describe()}) holds the lowest nonce; deleting it, the peer's ${peer.sa.describe()} takes over`);
       this.swapTo(peer, now); // the old SA stays until the peer, creator of the survivor, deletes it
-      this.retiring.push(slot);
+      this.keep(slot, now);
       slot.tm.enqueue(ikeDeleteExchange(false, () => this.retire(slot)), now);
       return;
     }
     if (peer !== undefined) {
       this.host.log(2, `simultaneous IKE SA rekey: the peer's ${peer.sa.describe()} holds the lowest nonce; it deletes it, ours takes over`);
-      this.retiring.push(peer);
+      this.keep(peer, now);
     }
     this.swapTo(slot, now);
     prior.tm.enqueue(ikeDeleteExchange(false, () => this.retire(prior)), now);
@@ -201,7 +219,7 @@ export class IkeSaSet {
   /** Make `slot` current; the old current SA is kept (retiring) until it is deleted. */
   private swapTo(slot: SaSlot, now: number): void {
     const prior = this.cur;
-    this.retiring.push(prior);
+    this.keep(prior, now);
     this.cur = slot;
     this.refusals = 0;
     // RFC 7296 §2.18: after the rekey the old IKE SA carries only its Delete.

@@ -253,3 +253,10 @@ export function asFailure(e: unknown): KiteError {
   const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'INTERNAL';
   return new IkeFailure(code, message, '');
 }
+
+/** How long an exchange can wait for its response in all: the first timeout and every retransmission's. */
+export function retransmitBudgetMs(r: RetransmitConfig): number {
+  let total = 0;
+  for (let n = 0; n <= r.tries; n++) total += Math.round(r.timeoutMs * Math.pow(r.base, n));
+  return total;
+}
