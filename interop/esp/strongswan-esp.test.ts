@@ -61,7 +61,8 @@ describe.each(STRONGSWAN_FIXTURE_SUITES)('strongSwan libipsec ESP, %s', (suite) 
     expect(fresh.stats.drops.icv).toBe(1);
   });
 
-  it.runIf(fx.meta.wiresharkDecrypts)('inner packets equal tshark\'s decryption', async () => {
+  // tshark 4.0 has no ChaCha20-Poly1305: that suite is judged by libipsec's own packets above.
+  if (fx.meta.wiresharkDecrypts) it('inner packets equal tshark\'s decryption', async () => {
     const inner = decryptAll(suite, 'node');
     const shark = tsharkEspPackets(await tsharkDissect(fx.pcap, { keysDir: fx.dir }));
     expect(shark.length).toBe(inner.size);

@@ -58,7 +58,7 @@ describe('strongSwan save-keys esp_sa fixtures', () => {
       expect(formatEspSaFile(sas)).toBe(text);
     });
   }
-  if (tables.length === 0) it.skip('no esp_sa fixtures yet', () => undefined);
+  it('finds the committed esp_sa fixtures', () => expect(tables.length).toBeGreaterThanOrEqual(2));
 });
 
 const hasTshark = hasCommand('tshark', ['--version']);

@@ -71,7 +71,7 @@ function decrypt(meta: Meta, k: SaKeys, fromInitiator: boolean, msg: Uint8Array,
 describe('strongSwan captures: encrypted payloads', () => {
   for (const { suite, reference } of SUITES) {
     const dir = `${suite}/`;
-    it.skipIf(!existsSync(new URL(`${dir}capture.pcap`, root)))(`${suite}: inner chains decode to the dissected types and re-encode exactly`, () => {
+    it(`${suite}: inner chains decode to the dissected types and re-encode exactly`, () => {
       const meta = json<Meta>(`${dir}meta.json`);
       const refMeta = json<Meta>(`${reference}/meta.json`);
       const keys = json<{ ikeSas: SaKeys[] }>(`${dir}keys.json`).ikeSas;
