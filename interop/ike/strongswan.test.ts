@@ -4,7 +4,7 @@
  * (we offer X25519 first, the responder only MODP-2048), NAT-T on 4500, IKE_AUTH fragmented both
  * ways, a virtual IP from the pool, the CHILD_SA, a liveness check, CHILD_SA rekeys initiated by
  * strongSwan and by Kite, IKE SA rekeys initiated by both (CHILD_SAs kept), a MOBIKE move to a
- * second local address, and a clean Delete.
+ * second local address, and a clean Delete; and simultaneous IKE SA rekeys (RFC 7296 §2.8.2).
  * Needs root and strongSwan; skipped otherwise.
  */
 import { existsSync } from 'node:fs';
@@ -210,6 +210,73 @@ describe.skipIf(!canRun)('Kite initiator vs strongSwan responder (live)', () => 
       const log = await readFile(charon.logPath, 'utf8');
       expect(log).toMatch(/authentication of 'client@example.test' with ECDSA_WITH_SHA256_DER successful|authentication of 'client@example.test' with .* successful/);
       expect(log).not.toMatch(/received fragment/);
+    });
+  });
+
+  it('simultaneous IKE SA rekeys (RFC 7296 §2.8.2) resolved with strongSwan by nonce: one IKE SA survives, with the CHILD_SA', async () => {
+    await withLab(async (lab) => {
+      const pkiDir = join(STRONGSWAN_FIXTURES_DIR, 'pki');
+      const pki = await ensureTestPki(pkiDir, lab.workdir);
+      const net = await createLabNetwork(lab);
+      const charon = await startCharon(lab, {
+        name: 'responder',
+        node: net.responder,
+        swanctlConf: responderSwanctlConf({ ikeProposal: 'aes256gcm16-prfsha256-x25519', espProposal: 'aes256gcm16' }, net),
+        certs: [pki.gatewayCert],
+        caCerts: [pki.caCert],
+        privateKeys: [pki.gatewayKey],
+      });
+      // Kite rekeys the IKE SA 1.5 s after it is up; strongSwan at 2 s. Kite's CREATE_CHILD_SA
+      // messages (its request, its answer to strongSwan's) are dropped until 3 s, so the two rekeys
+      // cross; Kite's retransmission (at 5.5 s) then reaches strongSwan before strongSwan's (at ~6 s):
+      // each side answers the other's request while its own is outstanding. The loser's Delete of
+      // its redundant SA may reach strongSwan before strongSwan has finished its own rekey; it is
+      // then dropped there and its retransmission (4 s later) does it.
+      const args: ConnectArgs = { pkiDir, local: net.initiator.address, remote: net.responder.address, innerNetwork: { start: '10.99.0.0', end: '10.99.0.255' }, holdMs: 13_000, ikeRekeyAfterMs: 1500 };
+      const kite = startProcess(net.initiator.exec([process.execPath, '--import', 'tsx', SCRIPT, JSON.stringify(args)]));
+      lab.defer(`stop kite (pid ${kite.pid})`, () => kite.stop());
+      const up = await waitFor('kite up', () => lines(kite.output()).find((l) => l.phase === 'up' || l.phase === 'error'), 20_000);
+      const t0 = Date.now();
+      expect(up.phase, JSON.stringify(lines(kite.output()))).toBe('up');
+      const dev = net.initiator.iface;
+      const tc = (...a: string[]): Promise<unknown> => run(net.initiator.exec(['tc', ...a]));
+      // no netem or drop action here: an htb class whose pfifo holds nothing drops what the u32 filter sends it
+      await tc('qdisc', 'add', 'dev', dev, 'root', 'handle', '1:', 'htb', 'default', '10');
+      await tc('class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '10gbit');
+      await tc('class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:20', 'htb', 'rate', '8bit');
+      await tc('qdisc', 'add', 'dev', dev, 'parent', '1:20', 'handle', '20:', 'pfifo', 'limit', '0');
+      // UDP to 4500, exchange type (IP 20 + UDP 8 + non-ESP marker 4 + 18) = CREATE_CHILD_SA
+      await tc('filter', 'add', 'dev', dev, 'parent', '1:', 'protocol', 'ip', 'u32', 'match', 'ip', 'protocol', '17', '0xff', 'match', 'ip', 'dport', '4500', '0xffff', 'match', 'u8', '36', '0xff', 'at', '50', 'flowid', '1:20');
+      expect(Date.now() - t0).toBeLessThan(1400);
+      const at = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, t0 + ms - Date.now())));
+      await at(2000);
+      await charon.swanctl(['--rekey', '--ike', 'rw']);
+      await at(3000);
+      await tc('filter', 'del', 'dev', dev, 'parent', '1:');
+      await at(6500);
+      const sas = await waitFor('one IKE SA left at strongSwan', async () => {
+        const v = (await charon.swanctl(['--list-sas', '--raw'])).stdout;
+        return (v.match(/list-sa event/g) ?? []).length === 1 ? v : undefined;
+      }, 6000, 250);
+      expect(Date.now() - t0).toBeLessThan(12_500);
+      await kite.exited;
+      const all = lines(kite.output());
+      const alive = all.find((l) => l.phase === 'alive') as { state: string; ikeRekeys: string[]; spiI: string; spiR: string; children: unknown[] } | undefined;
+      const logs = (all.find((l) => l.phase === 'closed') as { logs?: string[] } | undefined)?.logs ?? [];
+      const log = await readFile(charon.logPath, 'utf8');
+      const detail = `${JSON.stringify(all)}\n${log.split('\n').filter((l) => /IKE_SA|CREATE_CHILD_SA|collision|DELETE/.test(l)).join('\n')}`;
+      if (process.env.KITE_SHOW === '1') console.log(`${logs.join('\n')}\n${detail}\n${sas}`);
+      expect(logs.some((l) => l.includes('simultaneous IKE SA rekey')), detail).toBe(true);
+      expect(alive?.state).toBe('established');
+      expect(alive?.ikeRekeys, detail).toHaveLength(1);
+      expect(alive?.children).toHaveLength(1);
+      // strongSwan saw the collision too, and kept exactly the IKE SA Kite uses
+      expect(log, detail).toMatch(/collision/i);
+      expect((sas.match(/list-sa event/g) ?? []).length, sas).toBe(1);
+      expect(sas, detail).toContain(`initiator-spi=${alive?.spiI}`);
+      expect(sas).toContain(`responder-spi=${alive?.spiR}`);
+      expect(sas).not.toContain(`initiator-spi=${String((up as { spiI?: string }).spiI)}`);
+      expect(all.find((l) => l.phase === 'closed')?.state).toBe('closed');
     });
   });
 });
