@@ -113,13 +113,10 @@ export class IkeSaSet {
   answerRekey(slot: SaSlot, ctx: TaskContext, payloads: readonly Payload[], established: boolean): Payload[] {
     // §2.8.2: an SA we already rekeyed (or are handing over) is one we are closing.
     if (slot !== this.cur || !established || this.pendingSwap !== undefined || this.peerNew !== undefined) return [temporaryFailure()];
-    const ours = this.ours;
-    if (ours !== undefined && this.cur.tm.cancel(ours)) {
-      // Ours was still queued: the peer's rekey replaces it.
-      this.ours = undefined;
-    }
     const r = respondIkeRekey(ctx, payloads);
     if (r.newSa === undefined) return r.response;
+    // Ours still queued (not sent): the peer's rekey replaces it.
+    if (this.ours !== undefined && this.cur.tm.cancel(this.ours)) this.ours = undefined;
     if (this.ours !== undefined) {
       this.peerNew = this.host.slot(r.newSa);
       this.host.log(2, `simultaneous IKE SA rekey: the peer's rekey crossed ours (its new SA ${r.newSa.describe()}); resolving by nonce once ours completes`);
