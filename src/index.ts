@@ -65,6 +65,7 @@ export { encodeIpUdp, decodeIpUdp, internetChecksum, type IpUdp } from './wire/i
 export * from './pki/index.js';
 export { KiteClient, type ConnectResult, type KiteClientEvents, type KiteClientOptions, type KiteClientStatus } from './client/kite-client.js';
 export { Initiator, type InitiatorStatus } from './ike/initiator.js';
+export type { ChildSaStatus } from './ike/status.js';
 export type * from './ike/types.js';
 export { INITIATOR_DEFAULTS, resolveConfig, type InitiatorConfig, type InitiatorOptions, type IkeIdentity, type PeerTrust, type RetransmitConfig, type VirtualIpConfig } from './ike/config.js';
 export {

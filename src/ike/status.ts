@@ -2,9 +2,26 @@
  * The initiator's `status()` snapshot: SPIs, algorithms, path and NAT state, peer capabilities,
  * CHILD_SAs and the configuration reply.
  */
+import type { ChildSaParams } from '../esp/child-sa.js';
 import { toHex } from '../util/bytes.js';
 import type { IkeSa } from './ike-sa.js';
 import type { ConfigReply, Endpoint, InstalledChildSa } from './types.js';
+
+/** The key fields of a CHILD_SA, which a status snapshot never carries. */
+type ChildSaKeyFields = 'encrKeyIn' | 'integKeyIn' | 'encrKeyOut' | 'integKeyOut';
+
+/**
+ * A CHILD_SA as `status()` shows it: SPIs, algorithms, mode, selectors and endpoints, but no key
+ * material, so a status object can be logged or serialised safely.
+ */
+export interface ChildSaStatus extends Omit<InstalledChildSa, 'params'> {
+  readonly params: Omit<ChildSaParams, ChildSaKeyFields>;
+}
+
+function withoutKeys(c: InstalledChildSa): ChildSaStatus {
+  const { encrKeyIn: _ei, integKeyIn: _ai, encrKeyOut: _eo, integKeyOut: _ao, ...params } = c.params;
+  return { ...c, params };
+}
 
 /** Snapshot for `status()`. */
 export interface InitiatorStatus {
@@ -18,7 +35,8 @@ export interface InitiatorStatus {
   readonly natRemote: boolean;
   readonly peerFragmentation: boolean;
   readonly peerMobike: boolean;
-  readonly children: readonly InstalledChildSa[];
+  /** Installed CHILD_SAs, without their keys. */
+  readonly children: readonly ChildSaStatus[];
   readonly config: ConfigReply | undefined;
   /** When the IKE SA will be rekeyed (same clock as `now`; Infinity: never). */
   readonly nextIkeRekey: number;
@@ -39,7 +57,7 @@ export function initiatorStatus(sa: IkeSa, children: readonly InstalledChildSa[]
     natRemote: sa.natRemote,
     peerFragmentation: sa.peer.fragmentation,
     peerMobike: sa.peer.mobike,
-    children,
+    children: children.map(withoutKeys),
     config,
     nextIkeRekey: rekeys.ike,
     nextChildRekeys: rekeys.children,
