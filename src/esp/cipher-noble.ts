@@ -11,6 +11,7 @@ import { randomFillSync } from 'node:crypto';
 import { ctEqual } from '../util/ct.js';
 import { ESP_HEADER_LENGTH, writeU32 } from '../wire/esp.js';
 import type { EspCipher, EspCipherSpec } from './cipher.js';
+import { espHmacIcv } from './cipher-hmac.js';
 
 const TWO32 = 0x1_0000_0000;
 const AEAD_ICV = 16;
@@ -74,16 +75,8 @@ function nobleCbcHmac(spec: EspCipherSpec): EspCipher {
   if (integ === undefined) throw new TypeError('AES-CBC without INTEG');
   const hash = HASHES[integ.hash];
   const icv = integ.icvLength;
-  const hiBuf = new Uint8Array(4);
   const dataOff = ESP_HEADER_LENGTH + 16;
-  const mac = (pkt: Uint8Array, end: number, seqHi: number): Uint8Array => {
-    const h = hmac.create(hash, spec.integKey).update(pkt.subarray(0, end));
-    if (spec.esn) {
-      writeU32(hiBuf, 0, seqHi);
-      h.update(hiBuf);
-    }
-    return h.digest().subarray(0, icv);
-  };
+  const mac = espHmacIcv(() => hmac.create(hash, spec.integKey), spec.esn, icv);
   return {
     backend: 'noble',
     ivLength: 16,

@@ -6,6 +6,7 @@
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomFillSync, timingSafeEqual, type CipherGCMTypes, type KeyObject } from 'node:crypto';
 import { ESP_HEADER_LENGTH, writeU32 } from '../wire/esp.js';
 import type { EspCipher, EspCipherSpec } from './cipher.js';
+import { espHmacIcv } from './cipher-hmac.js';
 
 const TWO32 = 0x1_0000_0000;
 const AEAD_ICV = 16;
@@ -83,16 +84,8 @@ function nodeCbcHmac(spec: EspCipherSpec): EspCipher {
   const key = createSecretKey(spec.key);
   const macKey = createSecretKey(spec.integKey);
   const icv = integ.icvLength;
-  const hiBuf = new Uint8Array(4);
   const dataOff = ESP_HEADER_LENGTH + 16;
-  const mac = (pkt: Uint8Array, end: number, seqHi: number): Uint8Array => {
-    const h = createHmac(integ.hash, macKey).update(pkt.subarray(0, end));
-    if (spec.esn) {
-      writeU32(hiBuf, 0, seqHi);
-      h.update(hiBuf);
-    }
-    return h.digest().subarray(0, icv);
-  };
+  const mac = espHmacIcv(() => createHmac(integ.hash, macKey), spec.esn, icv);
   return {
     backend: 'node',
     ivLength: 16,
