@@ -6,15 +6,11 @@
  * `rekeyAtMs`, by strongSwan whenever the test says so). Prints JSON lines: `up`, then `done` with
  * what was sent, what came back, the rekeys and `status()`; or `error`. Then closes and exits.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { KiteClient } from '../../src/client/kite-client.js';
-import { IdType } from '../../src/iana/ikev2.js';
 import { ipToBytes } from '../../src/ike/addr.js';
-import { buildProposals } from '../../src/ike/proposal.js';
-import { createPeerTrust } from '../../src/pki/trust.js';
 import { decodeIpUdp, encodeIpUdp } from '../../src/wire/ip.js';
+import { liveClientOptions, printLine } from '../lab/live-client.js';
+import { sleep } from '../lab/proc.js';
 
 /** Arguments (JSON in argv[2]). */
 export interface LiveDatapathArgs {
@@ -45,27 +41,9 @@ export interface FloodResult {
 }
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
-const out = (o: unknown): void => { process.stdout.write(`${JSON.stringify(o)}\n`); };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function client(a: LiveDatapathArgs): KiteClient {
-  const der = (f: string): Uint8Array => new Uint8Array(new X509Certificate(readFileSync(join(a.pkiDir, f))).raw);
-  const ts = (start: string, end: string) => ({ tsType: 7, ipProtocol: 0, startPort: 0, endPort: 65535, startAddress: ipToBytes(start), endAddress: ipToBytes(end) });
-  return new KiteClient({
-    remote: { address: a.remote },
-    localAddress: a.local,
-    ikeProposals: buildProposals({ protocol: 'ike', proposals: ['aes256-sha256-prfsha256-modp2048'] }),
-    espProposals: buildProposals({ protocol: 'esp', proposals: [a.espProposal] }),
-    localId: { idType: IdType.ID_RFC822_ADDR, data: text('client@example.test') },
-    remoteId: { idType: IdType.ID_FQDN, data: text('gw.example.test') },
-    privateKey: createPrivateKey(readFileSync(join(a.pkiDir, 'client.key.pem'))),
-    certificates: [der('client.crt.pem')],
-    trust: createPeerTrust({ cas: [der('ca.crt.pem')] }),
-    tsLocal: [ts('0.0.0.0', '255.255.255.255')],
-    tsRemote: [ts('10.99.0.0', '10.99.0.255')],
-    virtualIp: { ip4: true, ip6: false },
-    dpdDelayMs: 0,
-  });
+  return new KiteClient(liveClientOptions({ ...a, ikeProposals: ['aes256-sha256-prfsha256-modp2048'], espProposals: [a.espProposal] }));
 }
 
 async function main(): Promise<void> {
@@ -83,7 +61,7 @@ async function main(): Promise<void> {
     const r = await c.connect();
     const vip = r.config?.preferredIp4;
     if (r.child === undefined || vip === undefined) throw new Error('no CHILD_SA or virtual IP');
-    out({ phase: 'up', vip, spiIn: r.child.params.spiIn, spiOut: r.child.params.spiOut });
+    printLine({ phase: 'up', vip, spiIn: r.child.params.spiIn, spiOut: r.child.params.spiOut });
     const src = ipToBytes(vip);
     const dst = ipToBytes(a.innerHost);
     const refused: number[] = [];
@@ -104,11 +82,11 @@ async function main(): Promise<void> {
     await sleep(100);
     const flood = a.flood === undefined ? undefined : await floodPhase(c, a, a.flood, (i) => encodeIpUdp({ src, dst, srcPort: 40001, dstPort: a.echoPort, payload: text(`kite after ${i}`) }, i), afterEchoes);
     const st = c.status();
-    out({ phase: 'done', sent: a.probes, refused, echoes, rekeys, flood, dataplane: st?.dataplane, udp: st?.udp, natLocal: st?.natLocal, natRemote: st?.natRemote, natKeepaliveMs: st?.natKeepaliveMs, children: st?.children.map((x) => x.params.spiIn) });
+    printLine({ phase: 'done', sent: a.probes, refused, echoes, rekeys, flood, dataplane: st?.dataplane, udp: st?.udp, natLocal: st?.natLocal, natRemote: st?.natRemote, natKeepaliveMs: st?.natKeepaliveMs, children: st?.children.map((x) => x.params.spiIn) });
     await c.close();
-    out({ phase: 'closed', state: c.status()?.state });
+    printLine({ phase: 'closed', state: c.status()?.state });
   } catch (e) {
-    out({ phase: 'error', message: e instanceof Error ? e.message : String(e) });
+    printLine({ phase: 'error', message: e instanceof Error ? e.message : String(e) });
     await c.close().catch(() => undefined);
     process.exitCode = 1;
   }

@@ -5,18 +5,14 @@
  * the client's NAT-T socket and decrypts the echoes libipsec sends back. Prints one JSON line
  * (`esp` or `error`) and exits.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { KiteClient } from '../../src/client/kite-client.js';
 import { ChildSa } from '../../src/esp/child-sa.js';
 import { espDecap } from '../../src/esp/inbound.js';
 import { espEncap } from '../../src/esp/outbound.js';
-import { IdType } from '../../src/iana/ikev2.js';
 import { ipToBytes } from '../../src/ike/addr.js';
-import { buildProposals } from '../../src/ike/proposal.js';
-import { createPeerTrust } from '../../src/pki/trust.js';
 import { decodeIpUdp, encodeIpUdp } from '../../src/wire/ip.js';
+import { liveClientOptions, printLine } from '../lab/live-client.js';
+import { sleep } from '../lab/proc.js';
 
 /** Arguments (JSON in argv[2]). */
 export interface LiveEspArgs {
@@ -30,28 +26,9 @@ export interface LiveEspArgs {
 }
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
-const out = (o: unknown): void => { process.stdout.write(`${JSON.stringify(o)}\n`); };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function client(a: LiveEspArgs, onEsp: (p: Uint8Array) => void): KiteClient {
-  const der = (f: string): Uint8Array => new Uint8Array(new X509Certificate(readFileSync(join(a.pkiDir, f))).raw);
-  const ts = (start: string, end: string) => ({ tsType: 7, ipProtocol: 0, startPort: 0, endPort: 65535, startAddress: ipToBytes(start), endAddress: ipToBytes(end) });
-  return new KiteClient({
-    remote: { address: a.remote },
-    localAddress: a.local,
-    ikeProposals: buildProposals({ protocol: 'ike', proposals: ['aes256-sha256-prfsha256-modp2048'] }),
-    espProposals: buildProposals({ protocol: 'esp', proposals: [a.espProposal] }),
-    localId: { idType: IdType.ID_RFC822_ADDR, data: text('client@example.test') },
-    remoteId: { idType: IdType.ID_FQDN, data: text('gw.example.test') },
-    privateKey: createPrivateKey(readFileSync(join(a.pkiDir, 'client.key.pem'))),
-    certificates: [der('client.crt.pem')],
-    trust: createPeerTrust({ cas: [der('ca.crt.pem')] }),
-    tsLocal: [ts('0.0.0.0', '255.255.255.255')],
-    tsRemote: [ts('10.99.0.0', '10.99.0.255')],
-    virtualIp: { ip4: true, ip6: false },
-    dpdDelayMs: 0,
-    onEsp,
-  });
+  return new KiteClient({ ...liveClientOptions({ ...a, ikeProposals: ['aes256-sha256-prfsha256-modp2048'], espProposals: [a.espProposal] }), onEsp });
 }
 
 async function main(): Promise<void> {
@@ -83,10 +60,10 @@ async function main(): Promise<void> {
     const deadline = Date.now() + 3000;
     while (echoes.length < a.probes && Date.now() < deadline) await sleep(20);
     await sleep(200);
-    out({ phase: 'esp', encrId: params.encrId, integId: params.integId, esn: params.esn, spiIn: params.spiIn, spiOut: params.spiOut, echoes, stats: mine.stats });
+    printLine({ phase: 'esp', encrId: params.encrId, integId: params.integId, esn: params.esn, spiIn: params.spiIn, spiOut: params.spiOut, echoes, stats: mine.stats });
     await c.close();
   } catch (e) {
-    out({ phase: 'error', message: e instanceof Error ? e.message : String(e) });
+    printLine({ phase: 'error', message: e instanceof Error ? e.message : String(e) });
     await c.close().catch(() => undefined);
     process.exitCode = 1;
   }
