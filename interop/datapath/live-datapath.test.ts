@@ -6,26 +6,17 @@
  * (make-before-break: no probe lost), then checks the counters in `status()` and closes.
  * Needs root and strongSwan; skipped otherwise.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startCharon } from '../lab/charon.js';
-import { STRONGSWAN_FIXTURES_DIR } from '../lab/fixtures.js';
-import { withLab } from '../lab/lab.js';
-import { createLabNetwork } from '../lab/netns.js';
-import { ensureTestPki } from '../lab/pki.js';
-import { startProcess, waitFor } from '../lab/proc.js';
-import { ECHO_PORT, responderSwanctlConf } from '../lab/scenario.js';
+import { withLab, type Lab } from '../lab/lab.js';
+import { canRunLive, expectClosed, spiHex, startKite, startLiveLab, type KiteDriver, type KiteLine, type LiveLab } from '../lab/live.js';
+import { ECHO_PORT, startEchoServer } from '../lab/scenario.js';
 import type { FloodResult, LiveDatapathArgs } from './live-datapath.js';
 
-const canRun = process.getuid?.() === 0 && existsSync('/usr/lib/ipsec/charon');
 const SCRIPT = resolve(import.meta.dirname, 'live-datapath.ts');
-const ECHO_SERVER = `const s=require('node:dgram').createSocket('udp4');s.on('message',(m,r)=>s.send(m,r.port,r.address));s.bind(Number(process.argv[2]),process.argv[1]);`;
 
-interface Line { readonly phase: string; readonly [k: string]: unknown }
 interface Counters { packetsIn: number; bytesIn: number; packetsOut: number; bytesOut: number }
-interface Done extends Line {
+interface Done extends KiteLine {
   readonly sent: number;
   readonly refused: number[];
   readonly echoes: number[];
@@ -36,36 +27,27 @@ interface Done extends Line {
   readonly flood?: FloodResult;
 }
 
-const lines = (t: string): Line[] => t.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
+/**
+ * A responder offering `espProposal`, its echo service, and Kite's datapath driver sending probes
+ * to it from the initiator namespace.
+ */
+async function startDatapath(lab: Lab, espProposal: string, traffic: Omit<LiveDatapathArgs, keyof LiveLab['client'] | 'innerHost' | 'echoPort' | 'espProposal'>): Promise<{ live: LiveLab; kite: KiteDriver<KiteLine> }> {
+  const live = await startLiveLab(lab, { ikeProposal: 'aes256-sha256-prfsha256-modp2048', espProposal });
+  startEchoServer(lab, live.net);
+  const args: LiveDatapathArgs = { ...live.client, innerHost: live.net.innerAddress, echoPort: ECHO_PORT, espProposal, ...traffic };
+  return { live, kite: startKite(lab, live.net.initiator, SCRIPT, args) };
+}
 
-describe.skipIf(!canRun)('Kite packet API vs strongSwan libipsec (live)', () => {
+describe.skipIf(!canRunLive())('Kite packet API vs strongSwan libipsec (live)', () => {
   it('probes from the virtual IP are echoed through ESP via sendPacket/onPacket, none lost across CHILD_SA rekeys by both sides', async () => {
     await withLab(async (lab) => {
-      const pkiDir = join(STRONGSWAN_FIXTURES_DIR, 'pki');
-      const pki = await ensureTestPki(pkiDir, lab.workdir);
-      const net = await createLabNetwork(lab);
-      const charon = await startCharon(lab, {
-        name: 'responder',
-        node: net.responder,
-        swanctlConf: responderSwanctlConf({ ikeProposal: 'aes256-sha256-prfsha256-modp2048', espProposal: 'aes256gcm16' }, net),
-        certs: [pki.gatewayCert],
-        caCerts: [pki.caCert],
-        privateKeys: [pki.gatewayKey],
-      });
-      const echo = startProcess(net.responder.exec([process.execPath, '-e', ECHO_SERVER, net.innerAddress, String(ECHO_PORT)]));
-      lab.defer(`stop echo server (pid ${echo.pid})`, () => echo.stop());
-      const args: LiveDatapathArgs = {
-        pkiDir, local: net.initiator.address, remote: net.responder.address, innerHost: net.innerAddress, echoPort: ECHO_PORT,
-        espProposal: 'aes256gcm16', probes: 400, intervalMs: 10, rekeyAtMs: 1200,
-      };
-      const kite = startProcess(net.initiator.exec([process.execPath, '--import', 'tsx', SCRIPT, JSON.stringify(args)]));
-      lab.defer(`stop kite (pid ${kite.pid})`, () => kite.stop());
-      const up = await waitFor('kite up', () => lines(kite.output()).find((l) => l.phase === 'up' || l.phase === 'error'), 20_000);
+      const { live, kite } = await startDatapath(lab, 'aes256gcm16', { probes: 400, intervalMs: 10, rekeyAtMs: 1200 });
+      const up = await kite.until('up', 20_000);
       expect(up.phase, kite.output()).toBe('up');
       await new Promise((r) => setTimeout(r, 2500)); // after Kite's own rekey at 1.2 s
-      await charon.swanctl(['--rekey', '--child', 'net']);
-      const done = await waitFor('kite done', () => lines(kite.output()).find((l) => l.phase === 'done' || l.phase === 'error'), 30_000) as Done;
-      await kite.exited;
+      await live.charon.swanctl(['--rekey', '--child', 'net']);
+      const done = await kite.until('done', 30_000) as Done;
+      await kite.daemon.exited;
       expect(done.phase, kite.output()).toBe('done');
       const all = Array.from({ length: done.sent }, (_, i) => i);
       expect(done.refused).toEqual([]);
@@ -77,37 +59,18 @@ describe.skipIf(!canRun)('Kite packet API vs strongSwan libipsec (live)', () => 
       expect(done.udp.espIn).toBe(done.sent);
       expect(Object.entries(done.dataplane.drops).filter(([, n]) => n > 0)).toEqual([]);
       expect(done.dataplane.children.map((c) => c.spiIn)).toEqual(done.children);
-      expect(lines(kite.output()).find((l) => l.phase === 'closed')?.state).toBe('closed');
-      const log = await readFile(charon.logPath, 'utf8');
-      const hex = (n: number): string => n.toString(16).padStart(8, '0');
-      for (const r of done.rekeys) expect(log).toMatch(new RegExp(`SPIs [0-9a-f]{8}_i ${hex(r.spiIn)}_o`));
+      expectClosed(kite.lines());
+      const log = await live.log();
+      for (const r of done.rekeys) expect(log).toMatch(new RegExp(`SPIs [0-9a-f]{8}_i ${spiHex(r.spiIn)}_o`));
       if (process.env.KITE_SHOW === '1') console.log(JSON.stringify({ rekeys: done.rekeys, totals: t, children: done.dataplane.children }));
     });
   });
 
   it('a flood far beyond the send bound is refused and counted (queue-full), memory stays flat, and the tunnel still carries probes after it', async () => {
     await withLab(async (lab) => {
-      const pkiDir = join(STRONGSWAN_FIXTURES_DIR, 'pki');
-      const pki = await ensureTestPki(pkiDir, lab.workdir);
-      const net = await createLabNetwork(lab);
-      await startCharon(lab, {
-        name: 'responder',
-        node: net.responder,
-        swanctlConf: responderSwanctlConf({ ikeProposal: 'aes256-sha256-prfsha256-modp2048', espProposal: 'aes128gcm16' }, net),
-        certs: [pki.gatewayCert],
-        caCerts: [pki.caCert],
-        privateKeys: [pki.gatewayKey],
-      });
-      const echo = startProcess(net.responder.exec([process.execPath, '-e', ECHO_SERVER, net.innerAddress, String(ECHO_PORT)]));
-      lab.defer(`stop echo server (pid ${echo.pid})`, () => echo.stop());
-      const args: LiveDatapathArgs = {
-        pkiDir, local: net.initiator.address, remote: net.responder.address, innerHost: net.innerAddress, echoPort: ECHO_PORT,
-        espProposal: 'aes128gcm16', probes: 20, intervalMs: 10, flood: { bursts: 40, burstSize: 5000 },
-      };
-      const kite = startProcess(net.initiator.exec([process.execPath, '--import', 'tsx', SCRIPT, JSON.stringify(args)]));
-      lab.defer(`stop kite (pid ${kite.pid})`, () => kite.stop());
-      const done = await waitFor('kite done', () => lines(kite.output()).find((l) => l.phase === 'done' || l.phase === 'error'), 60_000) as Done;
-      await kite.exited;
+      const { kite } = await startDatapath(lab, 'aes128gcm16', { probes: 20, intervalMs: 10, flood: { bursts: 40, burstSize: 5000 } });
+      const done = await kite.until('done', 60_000) as Done;
+      await kite.daemon.exited;
       expect(done.phase, kite.output()).toBe('done');
       const f = done.flood;
       expect(f?.accepted).toBeGreaterThan(0);

@@ -9,6 +9,9 @@ import { exists, run, startProcess, waitFor, type Daemon, type RunResult } from 
 import type { Lab } from './lab.js';
 import type { LabNode } from './netns.js';
 
+/** Where Debian's strongswan-charon installs the daemon. */
+export const CHARON_BINARY = '/usr/lib/ipsec/charon';
+
 /** Plugins every lab charon loads (kernel-libipsec: this kernel has no ESP). */
 export const CHARON_PLUGINS = [
   'random', 'nonce', 'aes', 'sha1', 'sha2', 'hmac', 'gcm', 'openssl', 'pem', 'pkcs1', 'pkcs8', 'x509',
@@ -138,7 +141,7 @@ export async function startCharon(lab: Lab, opts: CharonOptions): Promise<Charon
   const daemon = startProcess(
     opts.node.exec([
       'unshare', '--mount', '--propagation', 'private',
-      'sh', '-c', 'mount -t tmpfs kite-run /run && exec /usr/lib/ipsec/charon',
+      'sh', '-c', `mount -t tmpfs kite-run /run && exec ${CHARON_BINARY}`,
     ]),
     { env },
   );

@@ -3,22 +3,20 @@
  * both ends derive the same keys, and tshark decrypts the capture with the key tables built from
  * the logs. Needs root and strongSwan (CI has both); skipped otherwise.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crossCheckedKeys } from './fixture.js';
 import { STRONGSWAN_FIXTURES_DIR } from './fixtures.js';
 import { withLab } from './lab.js';
+import { canRunLive } from './live.js';
 import { ensureTestPki } from './pki.js';
 import { runScenario } from './scenario.js';
 import { CAPTURE_SUITES } from './suites.js';
 import { allDecrypted, tsharkDissect, tsharkEspPackets, tsharkIkeMessages } from './tshark.js';
 import { espSaTable, ikev2DecryptionTable } from './wireshark-keys.js';
 
-const canRun = process.getuid?.() === 0 && existsSync('/usr/lib/ipsec/charon');
-
-describe.skipIf(!canRun)('strongSwan lab scenario (live)', () => {
+describe.skipIf(!canRunLive())('strongSwan lab scenario (live)', () => {
   it('runs IKE_SA_INIT..delete between two charons and tshark decrypts it with the logged keys', async () => {
     const suite = CAPTURE_SUITES.find((s) => s.id === 'aes128gcm16-ecp256');
     if (suite?.wireshark === undefined) throw new Error('suite missing');

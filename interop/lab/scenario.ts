@@ -11,7 +11,7 @@ import { startCapture } from './capture.js';
 import type { Lab } from './lab.js';
 import { createLabNetwork, LAB_DEFAULTS, type LabNetwork } from './netns.js';
 import { TEST_PKI, type TestPkiPaths } from './pki.js';
-import { run, sleep, startProcess, waitFor } from './proc.js';
+import { run, sleep, startProcess, waitFor, type Daemon } from './proc.js';
 import type { CaptureSuite } from './suites.js';
 
 /** Port of the UDP echo service on the responder's inner address. */
@@ -131,6 +131,16 @@ interface SaView {
   readonly childSpisIn: readonly string[];
 }
 
+/**
+ * Starts the UDP echo service on the responder's inner address, port {@link ECHO_PORT}; registers
+ * its stop (by PID) with the lab.
+ */
+export function startEchoServer(lab: Lab, net: LabNetwork): Daemon {
+  const echo = startProcess(net.responder.exec([process.execPath, '-e', ECHO_SERVER, net.innerAddress, String(ECHO_PORT)]));
+  lab.defer(`stop echo server (pid ${echo.pid})`, () => echo.stop());
+  return echo;
+}
+
 async function listSas(c: Charon): Promise<SaView> {
   const out = (await c.swanctl(['--list-sas', '--raw'])).stdout;
   const ikeSas = out
@@ -170,8 +180,7 @@ export async function runScenario(lab: Lab, suite: CaptureSuite, pki: TestPkiPat
     caCerts: [pki.caCert],
     privateKeys: [pki.clientKey],
   });
-  const echo = startProcess(net.responder.exec([process.execPath, '-e', ECHO_SERVER, net.innerAddress, String(ECHO_PORT)]));
-  lab.defer(`stop echo server (pid ${echo.pid})`, () => echo.stop());
+  startEchoServer(lab, net);
 
   const pcapPath = join(lab.workdir, 'capture.pcap');
   const capture = await startCapture(lab, net.initiator, pcapPath);
