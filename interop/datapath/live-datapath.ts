@@ -9,19 +9,12 @@
 import { KiteClient } from '../../src/client/kite-client.js';
 import { ipToBytes } from '../../src/ike/addr.js';
 import { decodeIpUdp, encodeIpUdp } from '../../src/wire/ip.js';
-import { liveClientOptions, printLine } from '../lab/live-client.js';
+import { echoClientOptions, printLine, type EchoProbeArgs } from '../lab/live-client.js';
 import { sleep } from '../lab/proc.js';
 
 /** Arguments (JSON in argv[2]). */
-export interface LiveDatapathArgs {
-  readonly pkiDir: string;
-  readonly local: string;
-  readonly remote: string;
-  readonly innerHost: string;
-  readonly echoPort: number;
-  readonly espProposal: string;
-  /** Probes to send, one every `intervalMs`. */
-  readonly probes: number;
+export interface LiveDatapathArgs extends EchoProbeArgs {
+  /** Time between probes. */
   readonly intervalMs: number;
   /** Kite rekeys its newest CHILD_SA this long after the first probe (never when omitted). */
   readonly rekeyAtMs?: number;
@@ -43,7 +36,7 @@ export interface FloodResult {
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 function client(a: LiveDatapathArgs): KiteClient {
-  return new KiteClient(liveClientOptions({ ...a, ikeProposals: ['aes256-sha256-prfsha256-modp2048'], espProposals: [a.espProposal] }));
+  return new KiteClient(echoClientOptions(a));
 }
 
 async function main(): Promise<void> {

@@ -11,24 +11,16 @@ import { espDecap } from '../../src/esp/inbound.js';
 import { espEncap } from '../../src/esp/outbound.js';
 import { ipToBytes } from '../../src/ike/addr.js';
 import { decodeIpUdp, encodeIpUdp } from '../../src/wire/ip.js';
-import { liveClientOptions, printLine } from '../lab/live-client.js';
+import { echoClientOptions, printLine, type EchoProbeArgs } from '../lab/live-client.js';
 import { sleep } from '../lab/proc.js';
 
 /** Arguments (JSON in argv[2]). */
-export interface LiveEspArgs {
-  readonly pkiDir: string;
-  readonly local: string;
-  readonly remote: string;
-  readonly innerHost: string;
-  readonly echoPort: number;
-  readonly espProposal: string;
-  readonly probes: number;
-}
+export type LiveEspArgs = EchoProbeArgs;
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 function client(a: LiveEspArgs, onEsp: (p: Uint8Array) => void): KiteClient {
-  return new KiteClient({ ...liveClientOptions({ ...a, ikeProposals: ['aes256-sha256-prfsha256-modp2048'], espProposals: [a.espProposal] }), onEsp });
+  return new KiteClient({ ...echoClientOptions(a), onEsp });
 }
 
 async function main(): Promise<void> {

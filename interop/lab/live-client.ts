@@ -66,6 +66,26 @@ export function liveClientOptions(a: LiveClientArgs): KiteClientOptions {
   };
 }
 
+/** Arguments of the echo drivers (datapath, ESP): probes to the echo service behind the gateway. */
+export interface EchoProbeArgs {
+  readonly pkiDir: string;
+  readonly local: string;
+  readonly remote: string;
+  /** The inner host running the echo service. */
+  readonly innerHost: string;
+  /** Its UDP port. */
+  readonly echoPort: number;
+  /** The one ESP proposal offered (IKE: aes256-sha256-prfsha256-modp2048). */
+  readonly espProposal: string;
+  /** Probes to send. */
+  readonly probes: number;
+}
+
+/** The client options of an echo driver: {@link liveClientOptions} with its proposals. */
+export function echoClientOptions(a: EchoProbeArgs): KiteClientOptions {
+  return liveClientOptions({ pkiDir: a.pkiDir, local: a.local, remote: a.remote, ikeProposals: ['aes256-sha256-prfsha256-modp2048'], espProposals: [a.espProposal] });
+}
+
 /** Prints `o` as one JSON line on stdout, the form the live tests parse. */
 export function printLine(o: unknown): void {
   process.stdout.write(`${JSON.stringify(o)}\n`);
