@@ -114,6 +114,35 @@ describe('Datapath', () => {
     expect(st.totals).toMatchObject({ packetsIn: 2, packetsOut: 1 }); // the removed SA's packet is kept
   });
 
+  it('a peer-rekeyed SA takes outbound only after inbound traffic on it or the old SA\'s removal (RFC 7296 §2.8)', () => {
+    for (const confirm of ['inbound', 'remove'] as const) {
+      const { dp, port, gw, mine } = setup();
+      const next = saPair(espTestSuite('aes256gcm16'));
+      const gwNext = new ChildSa(next.b);
+      dp.install({ ...installed(next.a), replaces: mine.spiIn });
+      // The peer may not have installed its inbound SA yet: keep sending on the old one.
+      expect(dp.send(udp('10.99.1.1', '10.99.0.1', 'still old'), 0)).toBe(true);
+      expect(port.sent[0]?.packet.subarray(0, 4)).toEqual(Uint8Array.of(mine.spiOut >>> 24, (mine.spiOut >>> 16) & 255, (mine.spiOut >>> 8) & 255, mine.spiOut & 255));
+      expect(typeof espDecap(gw, port.sent[0]?.packet ?? new Uint8Array(), 0)).not.toBe('string');
+      if (confirm === 'inbound') dp.inbound(fromGw(gwNext, udp('10.99.0.1', '10.99.1.1', 'peer uses new')), 0);
+      else expect(dp.remove(mine.spiIn)).toBe(true);
+      expect(dp.send(udp('10.99.1.1', '10.99.0.1', 'now new'), 0)).toBe(true);
+      const last = port.sent.at(-1)?.packet ?? new Uint8Array();
+      expect(typeof espDecap(gwNext, last, 0)).not.toBe('string');
+    }
+  });
+
+  it('a peer-rekeyed SA still carries traffic when the old one has expired', () => {
+    const { dp, port, mine } = setup();
+    const next = saPair(espTestSuite('aes256gcm16'));
+    dp.install({ ...installed(next.a), replaces: mine.spiIn });
+    const old = dp.childSa(mine.spiIn);
+    if (old === undefined) throw new Error('old SA missing');
+    old.expired = true;
+    expect(dp.send(udp('10.99.1.1', '10.99.0.1', 'x'), 0)).toBe(true);
+    expect(typeof espDecap(new ChildSa(next.b), port.sent.at(-1)?.packet ?? new Uint8Array(), 0)).not.toBe('string');
+  });
+
   it('counts a replay, a forgery and garbage without throwing', () => {
     const { dp, port, gw } = setup();
     const pkt = fromGw(gw, udp('10.99.0.1', '10.99.1.1', 'once'));

@@ -4,7 +4,9 @@
  * inner packet -> the CHILD_SA whose traffic selectors match -> `espEncap` -> the socket.
  *
  * Make-before-break: a rekeyed CHILD_SA's successor is installed (inbound live at once) while the
- * old one stays until the core removes it; outbound always takes the newest matching SA. Soft
+ * old one stays until the core removes it; outbound takes the newest matching SA — except that a
+ * successor the PEER created by its rekey is used outbound only once it carried inbound traffic or
+ * the old SA is gone (`InstalledChildSa.replaces`, RFC 7296 §2.8). Soft
  * limits ask the core for a rekey once per SA; hard limits take the SA out of outbound selection.
  * Nothing here throws per packet or owns a timer or socket: the caller passes `now` and a
  * {@link DatapathPort}; every refusal is a counted {@link DatapathDrop} or {@link EspDrop}.
@@ -67,6 +69,8 @@ interface Entry {
   readonly sa: ChildSa;
   child: InstalledChildSa;
   rekeyAsked: boolean;
+  /** False while a peer-rekeyed SA waits for inbound traffic or the old SA's removal. */
+  outboundReady: boolean;
 }
 
 /** The CHILD_SAs of one client and the packets through them. */
@@ -102,7 +106,8 @@ export class Datapath {
     }
     const codec = p.ipcomp === undefined ? {} : { ipcompCodec: deflateCodec(this.options.ipcomp) };
     const sa = new ChildSa(p, { ...this.options.childSa, ...codec });
-    const e: Entry = { sa, child, rekeyAsked: false };
+    const replaces = child.replaces;
+    const e: Entry = { sa, child, rekeyAsked: false, outboundReady: replaces === undefined || !this.entries.has(replaces) };
     this.entries.set(p.spiIn, e);
     this.table.add(sa);
     this.outbound = [e, ...this.outbound];
@@ -115,6 +120,7 @@ export class Datapath {
     this.entries.delete(spiIn);
     this.table.remove(spiIn);
     this.outbound = this.outbound.filter((x) => x !== e);
+    for (const x of this.outbound) if (x.child.replaces === spiIn) x.outboundReady = true;
     this.retire(e);
     return true;
   }
@@ -144,6 +150,7 @@ export class Datapath {
     }
     const e = this.entries.get(readU32(pkt, 0));
     if (e === undefined) return; // unreachable: decap found it
+    e.outboundReady = true; // the peer has installed it: it sent on it
     this.port.noteInbound(now);
     this.checkLimits(e);
     const nh = e.sa.lastNextHeader;
@@ -161,14 +168,19 @@ export class Datapath {
   send(packet: Uint8Array, now: number): boolean {
     const v = this.view;
     if (!parseInner(packet, v)) return this.refuse(DatapathDrop.NOT_IP);
+    // Newest ready SA first; a peer-rekeyed SA not yet confirmed only if nothing else matches.
     let e: Entry | undefined;
+    let waiting: Entry | undefined;
     for (let i = 0; i < this.outbound.length; i++) {
       const c = this.outbound[i] as Entry;
-      if (!c.sa.expired && matchesSelectors(packet, v, c.child.tsLocal, c.child.tsRemote)) {
+      if (c.sa.expired || !matchesSelectors(packet, v, c.child.tsLocal, c.child.tsRemote)) continue;
+      if (c.outboundReady) {
         e = c;
         break;
       }
+      waiting ??= c;
     }
+    e ??= waiting;
     if (e === undefined) return this.refuse(DatapathDrop.NO_SA);
     const remote = e.child.encap?.remote;
     if (remote === undefined) return this.refuse(DatapathDrop.NO_ENCAP);

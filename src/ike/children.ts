@@ -148,7 +148,7 @@ export class ChildTable {
       e.replaced = e.rekeying === undefined;
       if (e.rekeying !== undefined) e.peerNonces = nonces;
     }
-    this.add(child, now);
+    this.add({ ...child, replaces: old.params.spiIn }, now);
     this.emit({ type: 'event', event: { type: 'childRekeyed', oldSpiIn: old.params.spiIn, child } });
   }
 

@@ -29,6 +29,7 @@ describe('CHILD_SA rekey', () => {
     expect(h.eventsOf('childDown')).toHaveLength(0);
     expect(h.responder.children).toHaveLength(1);
     expect(h.initiator.status().children.map((c) => c.params.spiIn)).toEqual([fresh.params.spiIn]);
+    expect(fresh.replaces).toBeUndefined(); // our own rekey: the peer installed before answering
     // the install came before the removal
     expect(fresh.tsRemote).toEqual(old.tsRemote);
   });
@@ -61,6 +62,8 @@ describe('CHILD_SA rekey', () => {
     h.settle();
     expect(h.installed).toHaveLength(2);
     agree(h.installed[1]!, h.responder.child!);
+    // the peer installs its new SAs only on our response: the dataplane must wait before sending on it
+    expect(h.installed[1]!.replaces).toBe(old.params.spiIn);
     expect(h.removed).toHaveLength(0);
     h.fromResponder(h.responder.request('delete-child', oldR));
     h.settle();

@@ -32,6 +32,14 @@ export interface InstalledChildSa {
   readonly tsRemote: readonly TrafficSelector[];
   /** UDP encapsulation endpoints (RFC 3948) when NAT-T is in use, else undefined. */
   readonly encap?: { readonly local: Endpoint; readonly remote: Endpoint };
+  /**
+   * Set when the PEER rekeyed: the inbound SPI of the CHILD_SA this one replaces. We answered the
+   * CREATE_CHILD_SA, but the peer installs the new SAs only when our response arrives, so the
+   * dataplane keeps sending on the old SA until the new one carries inbound traffic or the old
+   * one is deleted (RFC 7296 §2.8; strongSwan's responders do the same) — else the first packets
+   * on the new SA can reach the peer before its inbound SA exists and are lost.
+   */
+  readonly replaces?: number;
 }
 
 /** Install a CHILD_SA pair in the dataplane. */
