@@ -5,6 +5,7 @@ import { decodeMessage, encodeMessage } from '../wire/message.js';
 import { decodeHeader } from '../wire/header.js';
 import { Harness, ts4 } from './testing/harness.testkit.js';
 import type { KiteError } from '../errors.js';
+import { notifyForLocalError } from './peer-errors.js';
 
 function failure(h: Harness): (KiteError & { fix?: string; notifyType?: number }) | undefined {
   return h.eventsOf('failed')[0]?.error;
@@ -70,6 +71,15 @@ describe('error notifies from the peer', () => {
     const h = new Harness({}, { badAuth: true }).start();
     expect(failure(h)?.code).toBe('AUTHENTICATION_FAILED');
     expect(h.installed).toHaveLength(0);
+  });
+
+  it('a peer that sends no certificate is refused with the same code as the trust check (NO_PEER_CERTIFICATE)', () => {
+    const h = new Harness({}, { certificates: [] }).start();
+    const f = failure(h);
+    expect(f?.code).toBe('NO_PEER_CERTIFICATE');
+    expect(f?.fix).toMatch(/send its certificate/);
+    expect(h.installed).toHaveLength(0);
+    expect(notifyForLocalError(f)).toEqual({ notifyType: NotifyType.AUTHENTICATION_FAILED, data: new Uint8Array(0) });
   });
 
   it('a peer whose certificate does not match the expected identity is refused', () => {

@@ -66,7 +66,7 @@ export class IkeAuthTask implements Task {
     const auth = findPayload(response, PayloadType.AUTH);
     if (idr === undefined || auth === undefined) throw new IkeFailure('INVALID_SYNTAX', 'IKE_AUTH response lacks IDr or AUTH', 'the gateway may require EAP, which Kite does not do');
     const certs = filterPayloads(response, PayloadType.CERT).filter((c) => c.encoding === CertEncoding.X509_CERT_SIGNATURE).map((c) => c.data);
-    if (certs.length === 0) throw new IkeFailure('NO_PEER_CERT', 'the peer sent no X.509 certificate', 'configure the gateway to send its certificate (leftsendcert=always / send_cert = always)');
+    if (certs.length === 0) throw new IkeFailure('NO_PEER_CERTIFICATE', 'the peer sent no X.509 certificate in IKE_AUTH', 'configure the gateway to send its certificate (strongSwan: leftsendcert=always / send_cert = always; iked: a certificate for its ID)');
     const id: IdPayload = idr;
     const publicKey = config.trust.verifyPeer(certs, { idType: id.idType, data: id.data }, config.wallClock());
     const keys = sa.keys;
