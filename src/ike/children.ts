@@ -12,8 +12,8 @@ interface Entry {
   rekeyAt: number;
   /** Our rekey task of this SA, while in flight. */
   rekeying?: ChildRekeyTask;
-  /** Rekeys of this SA refused with TEMPORARY_FAILURE in a row. */
-  refusals: number;
+  /** When the first of this SA's rekeys refused with TEMPORARY_FAILURE in a row was refused. */
+  refusedSince?: number;
   /** Nonces of the peer's rekey of this SA, when it crossed ours. */
   peerNonces?: readonly Uint8Array[];
   /** Replaced by a rekey: kept for inbound traffic until deleted. */
@@ -29,15 +29,28 @@ export function jitteredTime(now: number, after: number, jitter: number, r: Uint
 
 /**
  * When to retry a rekey the peer refused with TEMPORARY_FAILURE (RFC 7296 §2.25: not at once, a
- * few times over several minutes): 10 to 15 s later (strongSwan's retry interval), at most
- * {@link TEMPORARY_FAILURE_RETRIES} times in a row, then at the normal rekey time again.
+ * few times over several minutes): 10 to 15 s later (strongSwan's retry interval), until the
+ * refusals have gone on for {@link TEMPORARY_FAILURE_GIVE_UP_MS}.
  */
 export function retryTime(now: number, r: Uint8Array): number {
   return jitteredTime(now, 15_000, 5_000, r);
 }
 
-/** Quick retries after TEMPORARY_FAILURE before falling back to the rekey interval. */
-export const TEMPORARY_FAILURE_RETRIES = 10;
+/**
+ * How long rekeys may keep being refused with TEMPORARY_FAILURE in a row before we conclude that
+ * our state is out of sync with the peer's and close the IKE SA (RFC 7296 §2.25: "If a peer
+ * continues to receive TEMPORARY_FAILURE on the same IKE SA after several minutes, it SHOULD
+ * conclude that the state information is out of sync and close the IKE SA").
+ */
+export const TEMPORARY_FAILURE_GIVE_UP_MS = 300_000;
+
+/**
+ * Whether a TEMPORARY_FAILURE refusal at `now`, in a row that began at `since`, means giving up
+ * (the refusals span {@link TEMPORARY_FAILURE_GIVE_UP_MS} or more).
+ */
+export function refusedTooLong(since: number, now: number): boolean {
+  return now - since >= TEMPORARY_FAILURE_GIVE_UP_MS;
+}
 
 /** What to do after our rekey completed. */
 export interface RekeyDecision {
@@ -61,8 +74,33 @@ export class ChildTable {
 
   /** Install a new CHILD_SA. */
   add(child: InstalledChildSa, now: number): void {
-    this.entries.set(child.params.spiIn, { child, rekeyAt: this.rekeyTime(now), replaced: false, refusals: 0 });
+    this.entries.set(child.params.spiIn, { child, rekeyAt: this.rekeyTime(now), replaced: false });
     this.emit({ type: 'install-child', child });
+  }
+
+  /** Install a CHILD_SA created by CREATE_CHILD_SA (not a rekey): like the first one, with `childUp`. */
+  created(child: InstalledChildSa, now: number): void {
+    this.add(child, now);
+    this.emit({ type: 'event', event: { type: 'childUp', child } });
+  }
+
+  /**
+   * Our rekey of `spiIn` was answered with CHILD_SA_NOT_FOUND (RFC 7296 §2.25): the peer no longer
+   * has it. Remove ours silently (no `childDown` yet) and return it when a fresh CHILD_SA should
+   * take its place; undefined when it is gone already or the peer's own rekey replaced it.
+   */
+  lost(spiIn: number): InstalledChildSa | undefined {
+    const e = this.entries.get(spiIn);
+    if (e === undefined) return undefined;
+    const replacedByPeer = e.replaced || e.peerNonces !== undefined;
+    e.replaced = true;
+    this.remove(spiIn, true);
+    return replacedByPeer ? undefined : e.child;
+  }
+
+  /** `child`, removed by {@link lost}, could not be recreated: it is down. */
+  lostForGood(child: InstalledChildSa): void {
+    this.emit({ type: 'event', event: { type: 'childDown', spiIn: child.params.spiIn, spiOut: child.params.spiOut, byPeer: true } });
   }
 
   /** Live (not replaced) CHILD_SAs. */
@@ -131,14 +169,21 @@ export class ChildTable {
 
   /**
    * Our rekey failed or was dropped: try again at the next rekey time, or soon when the peer only
-   * refused it for now (`temporary`, TEMPORARY_FAILURE).
+   * refused it for now (`temporary`, TEMPORARY_FAILURE). Returns true when such refusals have gone
+   * on for {@link TEMPORARY_FAILURE_GIVE_UP_MS}: the IKE SA must be closed (RFC 7296 §2.25).
    */
-  rekeyAborted(spiIn: number, now: number, temporary = false): void {
+  rekeyAborted(spiIn: number, now: number, temporary = false): boolean {
     const e = this.entries.get(spiIn);
-    if (e === undefined) return;
+    if (e === undefined) return false;
     delete e.rekeying;
-    e.refusals = temporary ? e.refusals + 1 : 0;
-    e.rekeyAt = temporary && e.refusals <= TEMPORARY_FAILURE_RETRIES ? retryTime(now, this.random(4)) : this.rekeyTime(now);
+    if (!temporary) {
+      delete e.refusedSince;
+      e.rekeyAt = this.rekeyTime(now);
+      return false;
+    }
+    e.refusedSince ??= now;
+    e.rekeyAt = retryTime(now, this.random(4));
+    return refusedTooLong(e.refusedSince, now);
   }
 
   /** The peer rekeyed `old` into `child` (make-before-break: the old one stays until its Delete). */

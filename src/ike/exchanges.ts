@@ -6,9 +6,9 @@
 import { ExchangeType } from '../iana/ikev2.js';
 import type { ChildTable } from './children.js';
 import type { IkeSa } from './ike-sa.js';
-import { isTemporaryFailure } from './peer-failure.js';
+import { isChildSaNotFound, isTemporaryFailure } from './peer-failure.js';
 import { protect } from './protect.js';
-import { ChildRekeyTask } from './tasks/child-rekey.js';
+import { ChildRecreateTask, ChildRekeyTask } from './tasks/child-rekey.js';
 import { MobikeUpdateTask } from './tasks/ike-mobike.js';
 import { IkeRekeyTask } from './tasks/ike-rekey.js';
 import { ChildDeleteTask, DpdTask, IkeDeleteTask } from './tasks/informational.js';
@@ -35,8 +35,8 @@ export function ikeAuthExchange(done: (ctx: TaskContext, reply: ConfigReply | un
  * One protected Delete of the IKE SA, to send without waiting (after IKE_AUTH authenticated but the
  * CHILD_SA failed, `failed` is that IKE_AUTH exchange: its Message ID is used up).
  */
-export function quietIkeDelete(sa: IkeSa, failed: Exchange, random: (n: number) => Uint8Array): Uint8Array[] {
-  const messageId = Math.max(sa.nextRequestId, failed.exchangeType === ExchangeType.IKE_AUTH ? 2 : 0);
+export function quietIkeDelete(sa: IkeSa, failed: Exchange | undefined, random: (n: number) => Uint8Array): Uint8Array[] {
+  const messageId = Math.max(sa.nextRequestId, failed?.exchangeType === ExchangeType.IKE_AUTH ? 2 : 0);
   return protect(sa, { exchangeType: ExchangeType.INFORMATIONAL, response: false, messageId, payloads: new IkeDeleteTask().build(), random });
 }
 
@@ -61,18 +61,51 @@ export function childDeleteExchange(spiIn: number, children: ChildTable): Exchan
   return { exchangeType: ExchangeType.INFORMATIONAL, tasks: [new ChildDeleteTask([spiIn])], critical: false, onComplete: () => { children.remove(spiIn, false); } };
 }
 
-/** Rekey `old`; `deleteChild` queues the Deletes the outcome calls for (old pair, or our redundant one). */
-export function childRekeyExchange(old: InstalledChildSa, children: ChildTable, deleteChild: (spiIn: number, now: number) => void): Exchange {
+/** What a CHILD_SA rekey's outcome may call for, beyond the CHILD table. */
+export interface ChildRekeyHooks {
+  /** Queue the Delete of a CHILD_SA (the old pair, or our redundant new one). */
+  deleteChild(spiIn: number, now: number): void;
+  /** The peer no longer has `lost` (CHILD_SA_NOT_FOUND): queue a fresh CHILD_SA in its place. */
+  recreate(lost: InstalledChildSa, now: number): void;
+  /** Our rekeys kept being refused with TEMPORARY_FAILURE for several minutes: close the IKE SA. */
+  outOfSync(what: string, now: number): void;
+}
+
+/** Rekey `old`; `hooks` act on outcomes beyond the CHILD table (Deletes, recreation, giving up). */
+export function childRekeyExchange(old: InstalledChildSa, children: ChildTable, hooks: ChildRekeyHooks): Exchange {
   const task = new ChildRekeyTask(old);
-  children.rekeyStarted(old.params.spiIn, task);
+  const spiIn = old.params.spiIn;
+  children.rekeyStarted(spiIn, task);
   return {
     exchangeType: ExchangeType.CREATE_CHILD_SA,
     tasks: [task],
     critical: false,
     onComplete: (ctx) => {
-      for (const spi of children.rekeyDone(task, ctx.now).deleteSpisIn) deleteChild(spi, ctx.now);
+      for (const spi of children.rekeyDone(task, ctx.now).deleteSpisIn) hooks.deleteChild(spi, ctx.now);
     },
-    onFailed: (ctx, error) => children.rekeyAborted(old.params.spiIn, ctx.now, isTemporaryFailure(error)),
+    onFailed: (ctx, error) => {
+      if (isChildSaNotFound(error)) {
+        const lost = children.lost(spiIn);
+        if (lost !== undefined) hooks.recreate(lost, ctx.now);
+        return;
+      }
+      if (children.rekeyAborted(spiIn, ctx.now, isTemporaryFailure(error))) hooks.outOfSync(`rekey of CHILD_SA ${spiIn.toString(16)}_i`, ctx.now);
+    },
+  };
+}
+
+/**
+ * Create a fresh CHILD_SA in place of `lost`, which the peer no longer has (RFC 7296 §2.25): on
+ * success it is installed with `childUp`; on failure `childDown` reports `lost` gone for good.
+ */
+export function childRecreateExchange(lost: InstalledChildSa, children: ChildTable): Exchange {
+  const task = new ChildRecreateTask(lost);
+  return {
+    exchangeType: ExchangeType.CREATE_CHILD_SA,
+    tasks: [task],
+    critical: false,
+    onComplete: (ctx) => { if (task.child !== undefined) children.created(task.child, ctx.now); },
+    onFailed: () => children.lostForGood(lost),
   };
 }
 

@@ -11,9 +11,9 @@ import { ExchangeType } from '../iana/ikev2.js';
 import { toHex } from '../util/bytes.js';
 import { decodeHeader } from '../wire/header.js';
 import type { Payload } from '../wire/payload.js';
-import { ChildTable, jitteredTime, retryTime } from './children.js';
+import { ChildTable, TEMPORARY_FAILURE_GIVE_UP_MS, jitteredTime, retryTime } from './children.js';
 import { resolveConfig, type InitiatorConfig, type InitiatorOptions } from './config.js';
-import { childDeleteExchange, childRekeyExchange, dpdExchange, ikeAuthExchange, ikeDeleteExchange, ikeInitExchange, mobikeExchange, quietIkeDelete } from './exchanges.js';
+import { childDeleteExchange, childRecreateExchange, childRekeyExchange, dpdExchange, ikeAuthExchange, ikeDeleteExchange, ikeInitExchange, mobikeExchange, quietIkeDelete } from './exchanges.js';
 import { IkeSa } from './ike-sa.js';
 import { dpdDue, keepaliveDue, livenessDeadline } from './liveness.js';
 import { Outbox } from './outbox.js';
@@ -23,7 +23,7 @@ import { SaSlot } from './slot.js';
 import { initiatorStatus, type InitiatorStatus } from './status.js';
 import { asFailure, retransmitBudgetMs, type TaskManager } from './task-manager.js';
 import { isIkeRekeyRequest } from './tasks/ike-rekey.js';
-import type { Exchange, TaskContext } from './tasks/task.js';
+import { IkeFailure, type Exchange, type TaskContext } from './tasks/task.js';
 import type { Action, ConfigReply, Endpoint, IkeEvent, InstalledChildSa } from './types.js';
 
 export type { InitiatorStatus } from './status.js';
@@ -38,6 +38,8 @@ export class Initiator {
   private configReply: ConfigReply | undefined;
   private closeDeadline = Infinity;
   private peerClosing = false;
+  /** Set when our rekeys kept being refused (RFC 7296 §2.25): the IKE SA is closed once the response is handled. */
+  private outOfSyncError: IkeFailure | undefined;
   /** Our NAT-T port. */
   readonly nattPort: number;
 
@@ -54,6 +56,7 @@ export class Initiator {
       event: (event) => this.outbox.event(event),
       rekeyTime: (now, soon) => (soon === true ? retryTime(now, this.outbox.random(4)) : this.rekeyTime(now, this.config.ikeRekeyMs)),
       retireWithinMs: 2 * retransmitBudgetMs(this.config.retransmit),
+      outOfSync: (what) => this.outOfSync(what),
     });
   }
 
@@ -143,8 +146,35 @@ export class Initiator {
     this.finish('failed', { type: 'failed', error }, false);
   }
 
-  /** The IKE SA is up on the gateway but we give up on it (CHILD_SA refused): one Delete, no wait. */
-  private deleteQuietly(exchange: Exchange): void {
+  /**
+   * Our `what` kept being refused with TEMPORARY_FAILURE for several minutes: RFC 7296 §2.25 says
+   * the state is out of sync and the IKE SA SHOULD be closed. Nothing more is sent on it; the
+   * Delete and the `failed` event follow once the current message is handled ({@link giveUpIfOutOfSync}).
+   */
+  private outOfSync(what: string): void {
+    if (this.outOfSyncError !== undefined) return;
+    this.tm.clear();
+    const minutes = TEMPORARY_FAILURE_GIVE_UP_MS / 60_000;
+    this.outOfSyncError = new IkeFailure(
+      'OUT_OF_SYNC',
+      `the gateway kept refusing our ${what} with TEMPORARY_FAILURE for ${minutes} minutes: its state and ours are out of sync (RFC 7296 §2.25); deleting the IKE SA`,
+      'nothing to configure: with a reconnect policy Kite connects afresh (INITIAL_CONTACT clears the gateway\'s stale state); if it recurs, look in the gateway\'s log for the exchange it is stuck on',
+    );
+  }
+
+  /** Close the IKE SA after {@link outOfSync}: one Delete without waiting, CHILD_SAs down, `failed`. */
+  private giveUpIfOutOfSync(): void {
+    const error = this.outOfSyncError;
+    if (error === undefined) return;
+    this.outOfSyncError = undefined;
+    if (this.sa.state !== 'established') return;
+    this.outbox.log(0, error.message);
+    this.deleteQuietly(undefined);
+    this.finish('failed', { type: 'failed', error }, false);
+  }
+
+  /** The IKE SA is up on the gateway but we give up on it (CHILD_SA refused, or out of sync): one Delete, no wait. */
+  private deleteQuietly(exchange: Exchange | undefined): void {
     try {
       this.cur.send(quietIkeDelete(this.sa, exchange, (n) => this.outbox.random(n)), this.sa.lastOutbound);
     } catch (e) {
@@ -182,6 +212,7 @@ export class Initiator {
     if (slot === undefined) return;
     slot.receive(buf, header, now);
     this.sas.afterRequest(now);
+    this.giveUpIfOutOfSync();
     if (this.peerClosing) this.finish('closed', { type: 'closed', byPeer: true }, true);
   }
 
@@ -201,6 +232,7 @@ export class Initiator {
         sa.lastOutbound = now;
       }
     }
+    this.giveUpIfOutOfSync();
     return this.outbox.flush();
   }
 
@@ -246,7 +278,14 @@ export class Initiator {
   }
 
   private startChildRekey(old: InstalledChildSa, now: number): void {
-    this.tm.enqueue(childRekeyExchange(old, this.children, (spi, t) => this.queueChildDelete(spi, t)), now);
+    this.tm.enqueue(childRekeyExchange(old, this.children, {
+      deleteChild: (spi, t) => this.queueChildDelete(spi, t),
+      recreate: (lost, t) => {
+        this.outbox.log(1, `the gateway no longer has CHILD_SA ${lost.params.spiIn.toString(16)}_i ${lost.params.spiOut.toString(16)}_o (CHILD_SA_NOT_FOUND): creating a fresh one (RFC 7296 §2.25)`);
+        this.tm.enqueue(childRecreateExchange(lost, this.children), t);
+      },
+      outOfSync: (what) => this.outOfSync(what),
+    }), now);
   }
 
   /**

@@ -54,6 +54,7 @@ describe('peerError: every error notify from the peer', () => {
     expect(peerError(NotifyError.UNSUPPORTED_CRITICAL_PAYLOAD, { exchange: ExchangeType.IKE_AUTH, data: Uint8Array.of(PayloadType.CP) }).cause)
       .toContain('(payload type CP)');
     expect(peerError(NotifyError.CHILD_SA_NOT_FOUND, { exchange: ExchangeType.CREATE_CHILD_SA, data: Uint8Array.of(0xc1, 2, 3, 4) }).cause).toContain('(SPI 0xc1020304)');
+    expect(peerError(NotifyError.CHILD_SA_NOT_FOUND, { exchange: ExchangeType.CREATE_CHILD_SA }).fix).toMatch(/drops its copy .* creates a fresh one/);
     expect(peerError(NotifyError.INVALID_KE_PAYLOAD, { exchange: ExchangeType.IKE_SA_INIT, data: Uint8Array.of(19) }).cause).not.toContain(':');
   });
 

@@ -44,7 +44,7 @@ const ENTRIES: Readonly<Record<number, Entry>> = {
   [NotifyError.UNEXPECTED_NAT_DETECTED]: { cause: 'the gateway detected NAT although NAT was not allowed (MOBIKE NO_NATS_ALLOWED)', fix: 'allow NAT, or use a path without NAT' },
   [NotifyError.USE_ASSIGNED_HoA]: { cause: 'the gateway wants us to use the home address it assigned (Mobile IPv6)', fix: 'use the assigned home address' },
   [NotifyError.TEMPORARY_FAILURE]: { cause: 'the gateway is busy with another exchange on this SA (e.g. a simultaneous rekey)', fix: 'nothing: Kite retries a rekey after 10 to 15 s' },
-  [NotifyError.CHILD_SA_NOT_FOUND]: { cause: 'the gateway does not know the CHILD_SA we tried to rekey or delete', fix: 'reconnect if traffic stops: Kite creates CHILD_SAs only when it connects', child: true },
+  [NotifyError.CHILD_SA_NOT_FOUND]: { cause: 'the gateway does not know the CHILD_SA we tried to rekey or delete', fix: 'nothing: Kite drops its copy of a CHILD_SA the gateway lost and creates a fresh one (RFC 7296 §2.25); if that fails too, reconnect', child: true },
   [NotifyError.INVALID_GROUP_ID]: { cause: 'the gateway does not know the group we asked for (G-IKEv2)', fix: 'check the group ID' },
   [NotifyError.AUTHORIZATION_FAILED]: { cause: 'the gateway authenticated us but does not authorize this identity', fix: 'ask the gateway\'s administrator to allow our identity' },
   [NotifyError.STATE_NOT_FOUND]: { cause: 'the gateway has no state for our request', fix: 'reconnect' },

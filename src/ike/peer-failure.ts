@@ -22,3 +22,8 @@ export function peerFailure(n: NotifyPayload, ctx: Omit<PeerErrorContext, 'data'
 export function isTemporaryFailure(error: unknown): boolean {
   return error instanceof PeerError && error.notifyType === NotifyType.TEMPORARY_FAILURE;
 }
+
+/** The peer does not have the CHILD_SA a request named (RFC 7296 §2.25). */
+export function isChildSaNotFound(error: unknown): boolean {
+  return error instanceof PeerError && error.notifyType === NotifyType.CHILD_SA_NOT_FOUND;
+}

@@ -4,7 +4,7 @@ import { ExchangeType, KeGroup, NotifyType, PayloadType, ProtocolId } from '../i
 import { findNotifies, findPayload, type Payload } from '../wire/payload.js';
 import { espProposals, Harness } from './testing/harness.testkit.js';
 import type { InstalledChildSa } from './types.js';
-import { TEMPORARY_FAILURE_RETRIES } from './children.js';
+import { TEMPORARY_FAILURE_GIVE_UP_MS } from './children.js';
 import type { ResponderChild } from './testing/responder.testkit.js';
 
 function agree(c: InstalledChildSa, r: ResponderChild): void {
@@ -127,22 +127,54 @@ describe('CHILD_SA rekey', () => {
     expect(h.initiator.status().state).toBe('established');
   });
 
-  it('after TEMPORARY_FAILURE retries 10 to 15 s later (RFC 7296 §2.25), a limited number of times in a row', () => {
+  it('after TEMPORARY_FAILURE retries 10 to 15 s later; refused for several minutes, it deletes the IKE SA (RFC 7296 §2.25)', () => {
     const h = new Harness({ childRekeyMs: 600_000, rekeyJitterMs: 0 }, { error: { where: 'rekey', notifyType: NotifyType.TEMPORARY_FAILURE } }).start();
+    const child = h.installed[0]!;
     h.advance(600_000);
     expect(h.eventsOf('log').some((e) => e.message.includes('TEMPORARY_FAILURE'))).toBe(true);
+    const first = h.now;
     let at = h.now;
-    for (let i = 0; i < TEMPORARY_FAILURE_RETRIES; i++) {
+    let retries = 0;
+    for (;;) {
       const next = h.initiator.nextDeadline();
       expect(next - at).toBeGreaterThanOrEqual(10_000);
       expect(next - at).toBeLessThanOrEqual(15_000);
       h.advanceTo(next);
       at = next;
+      retries++;
+      if (next - first >= TEMPORARY_FAILURE_GIVE_UP_MS) break;
+      expect(h.initiator.status().state).toBe('established');
+      expect(h.eventsOf('failed')).toHaveLength(0);
     }
-    expect(h.responder.requests.filter((r) => r.exchangeType === ExchangeType.CREATE_CHILD_SA)).toHaveLength(1 + TEMPORARY_FAILURE_RETRIES);
-    expect(h.initiator.nextDeadline()).toBe(at + 600_000);
+    expect(retries).toBeGreaterThanOrEqual(TEMPORARY_FAILURE_GIVE_UP_MS / 15_000);
+    expect(h.responder.requests.filter((r) => r.exchangeType === ExchangeType.CREATE_CHILD_SA)).toHaveLength(1 + retries);
+    // out of sync: the IKE SA is deleted and the failure names cause and fix
+    expect(h.initiator.status().state).toBe('failed');
+    expect(h.responder.closed).toBe(true);
+    const failed = h.eventsOf('failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.error.code).toBe('OUT_OF_SYNC');
+    expect(failed[0]?.error.message).toMatch(/TEMPORARY_FAILURE for 5 minutes.*out of sync.*RFC 7296 §2.25.*deleting the IKE SA/);
+    expect(failed[0]?.error.message).toMatch(/fix: .*reconnect policy/);
+    expect(h.eventsOf('childDown')).toEqual([{ type: 'childDown', spiIn: child.params.spiIn, spiOut: child.params.spiOut, byPeer: false }]);
+    expect(h.removed).toEqual([{ spiIn: child.params.spiIn, spiOut: child.params.spiOut }]);
+    expect(h.eventsOf('log').some((e) => e.level === 0 && e.message.includes('out of sync'))).toBe(true);
+    expect(h.initiator.nextDeadline()).toBe(Infinity);
+  });
+
+  it('an IKE rekey refused with TEMPORARY_FAILURE for several minutes deletes the IKE SA (RFC 7296 §2.25)', () => {
+    const h = new Harness({ ikeRekeyMs: 600_000, rekeyJitterMs: 0 }, { error: { where: 'ike-rekey', notifyType: NotifyType.TEMPORARY_FAILURE } }).start();
+    h.advance(600_000);
+    const first = h.now;
+    h.advance(TEMPORARY_FAILURE_GIVE_UP_MS - 15_000);
     expect(h.initiator.status().state).toBe('established');
-    expect(h.initiator.status().children).toHaveLength(1);
+    h.advance(30_000);
+    expect(h.now - first).toBeGreaterThanOrEqual(TEMPORARY_FAILURE_GIVE_UP_MS);
+    expect(h.initiator.status().state).toBe('failed');
+    expect(h.eventsOf('failed')[0]?.error.code).toBe('OUT_OF_SYNC');
+    expect(h.eventsOf('failed')[0]?.error.message).toContain('IKE SA rekey');
+    expect(h.responder.closed).toBe(true);
+    expect(h.eventsOf('childDown')).toHaveLength(1);
   });
 
   it('an IKE rekey refused with TEMPORARY_FAILURE is retried 10 to 15 s later; one refused otherwise at the next rekey time', () => {
@@ -166,6 +198,54 @@ describe('CHILD_SA rekey', () => {
     h.filter = () => [];
     h.advance(10_000 + 170_000);
     expect(h.eventsOf('dead')).toHaveLength(1);
+  });
+});
+
+describe('our CHILD_SA rekey answered with CHILD_SA_NOT_FOUND (RFC 7296 §2.25)', () => {
+  it('drops our copy and creates a fresh CHILD_SA (no REKEY_SA, same proposals and selectors), installed like the first', () => {
+    const h = new Harness().start();
+    const old = h.installed[0]!;
+    h.responder.children = []; // the gateway lost it
+    h.apply(h.initiator.rekeyChild(old.params.spiIn, h.now));
+    h.settle();
+    const [rekey, create] = h.responder.requests.filter((r) => r.exchangeType === ExchangeType.CREATE_CHILD_SA);
+    expect(findNotifies(rekey?.payloads ?? [], NotifyType.REKEY_SA)).toHaveLength(1);
+    const p = create?.payloads ?? [];
+    expect(findNotifies(p, NotifyType.REKEY_SA)).toHaveLength(0);
+    expect(findPayload(p, PayloadType.NONCE)?.data).toHaveLength(32);
+    expect(findPayload(p, PayloadType.SA)?.proposals.map((x) => x.transforms)).toEqual(h.initiator.config.espProposals.map((x) => x.transforms));
+    expect(findPayload(p, PayloadType.TSi)?.selectors).toEqual(old.tsLocal);
+    expect(findPayload(p, PayloadType.TSr)?.selectors).toEqual(old.tsRemote);
+    expect(h.removed).toEqual([{ spiIn: old.params.spiIn, spiOut: old.params.spiOut }]);
+    expect(h.installed).toHaveLength(2);
+    const fresh = h.installed[1]!;
+    expect(fresh.params.spiIn).not.toBe(old.params.spiIn);
+    expect(fresh.replaces).toBeUndefined();
+    agree(fresh, h.responder.children[0]!);
+    expect(h.eventsOf('childUp').map((e) => e.child)).toEqual([old, fresh]);
+    expect(h.eventsOf('childDown')).toHaveLength(0);
+    expect(h.eventsOf('failed')).toHaveLength(0);
+    expect(h.initiator.status().state).toBe('established');
+    expect(h.initiator.status().children.map((c) => [c.params.spiIn, c.params.spiOut])).toEqual([[fresh.params.spiIn, fresh.params.spiOut]]);
+    expect(h.eventsOf('log').some((e) => e.message.includes('CHILD_SA_NOT_FOUND') && e.message.includes('creating a fresh one'))).toBe(true);
+    // the fresh one is an ordinary CHILD_SA: it rekeys as usual
+    h.apply(h.initiator.rekeyChild(fresh.params.spiIn, h.now));
+    h.settle();
+    expect(h.eventsOf('childRekeyed').map((e) => e.oldSpiIn)).toEqual([fresh.params.spiIn]);
+  });
+
+  it('when the fresh CHILD_SA is refused too: childDown for the lost one and the failure with cause and fix', () => {
+    const h = new Harness({}, { error: { where: 'create', notifyType: NotifyType.NO_PROPOSAL_CHOSEN } }).start();
+    const old = h.installed[0]!;
+    h.responder.children = [];
+    h.apply(h.initiator.rekeyChild(old.params.spiIn, h.now));
+    h.settle();
+    expect(h.responder.requests.filter((r) => r.exchangeType === ExchangeType.CREATE_CHILD_SA)).toHaveLength(2);
+    expect(h.installed).toHaveLength(1);
+    expect(h.removed).toEqual([{ spiIn: old.params.spiIn, spiOut: old.params.spiOut }]);
+    expect(h.eventsOf('childDown')).toEqual([{ type: 'childDown', spiIn: old.params.spiIn, spiOut: old.params.spiOut, byPeer: true }]);
+    expect(h.eventsOf('log').some((e) => e.message.includes('CHILD_CREATE failed') && e.message.includes('NO_PROPOSAL_CHOSEN') && e.message.includes('fix:'))).toBe(true);
+    expect(h.initiator.status().children).toHaveLength(0);
   });
 });
 

@@ -11,7 +11,7 @@
 import { toHex } from '../util/bytes.js';
 import type { IkeHeader } from '../wire/header.js';
 import type { Payload } from '../wire/payload.js';
-import { TEMPORARY_FAILURE_RETRIES } from './children.js';
+import { refusedTooLong } from './children.js';
 import { ikeDeleteExchange, ikeRekeyExchange } from './exchanges.js';
 import type { IkeSa } from './ike-sa.js';
 import { temporaryFailure } from './peer-requests.js';
@@ -29,6 +29,8 @@ export interface SaSetHost {
   event(event: IkeEvent): void;
   /** When the next IKE rekey is due, counted from `now` (`soon`: a retry after TEMPORARY_FAILURE). */
   rekeyTime(now: number, soon?: boolean): number;
+  /** Our rekeys kept being refused with TEMPORARY_FAILURE for several minutes: close the IKE SA (RFC 7296 §2.25). */
+  outOfSync(what: string, now: number): void;
   /**
    * How long a replaced SA is kept at most: its Delete (ours, with every retransmission, or the
    * peer's) normally ends it sooner; a peer that never sends its Delete must not keep it forever.
@@ -58,8 +60,8 @@ export class IkeSaSet {
   /** Set while answering a peer request, applied once the response is out. */
   private pendingSwap: IkeSa | undefined;
   private adoptPeerNew = false;
-  /** Our rekeys refused with TEMPORARY_FAILURE in a row. */
-  private refusals = 0;
+  /** When the first of our rekeys refused with TEMPORARY_FAILURE in a row was refused. */
+  private refusedSince: number | undefined;
   private readonly retireLater: SaSlot[] = [];
 
   constructor(first: IkeSa, private readonly host: SaSetHost) {
@@ -202,8 +204,9 @@ export class IkeSaSet {
     this.ours = undefined;
     const peer = this.peerNew;
     if (peer === undefined) {
-      this.refusals = temporary ? this.refusals + 1 : 0;
-      this.rekeyAt = this.host.rekeyTime(now, temporary && this.refusals <= TEMPORARY_FAILURE_RETRIES);
+      this.refusedSince = temporary ? this.refusedSince ?? now : undefined;
+      this.rekeyAt = this.host.rekeyTime(now, temporary);
+      if (this.refusedSince !== undefined && refusedTooLong(this.refusedSince, now)) this.host.outOfSync('IKE SA rekey', now);
       return;
     }
     // §2.8.2: the peer finished its rekey before it saw ours (and refused ours): its SA takes over;
@@ -218,7 +221,7 @@ export class IkeSaSet {
     const prior = this.cur;
     this.keep(prior, now);
     this.cur = slot;
-    this.refusals = 0;
+    this.refusedSince = undefined;
     // RFC 7296 §2.18: after the rekey the old IKE SA carries only its Delete.
     for (const ex of prior.tm.drainQueue()) slot.tm.enqueue(ex, now);
     this.rekeyAt = this.host.rekeyTime(now);

@@ -114,7 +114,7 @@ export function respondCreateChild(ctx: TaskContext, req: readonly Payload[], fi
 
 /** Our rekey of one CHILD_SA. */
 export class ChildRekeyTask implements Task {
-  readonly name = 'CHILD_REKEY';
+  readonly name: string = 'CHILD_REKEY';
   private spi: Uint8Array | undefined;
   private nonce: Uint8Array | undefined;
   private ke: ReturnType<typeof createKeyExchange> | undefined;
@@ -168,5 +168,29 @@ export class ChildRekeyTask implements Task {
     this.nonces = [this.nonce, nonceP.data.slice()];
     this.child = { ...this.old, params, tsLocal: ts.tsi, tsRemote: ts.tsr };
     return 'done';
+  }
+}
+
+/**
+ * A fresh CHILD_SA in place of one the peer no longer has (our rekey of it was answered with
+ * CHILD_SA_NOT_FOUND, RFC 7296 §2.25): `SA Ni [KE] TSi TSr` without REKEY_SA (§1.3.1), with the
+ * same proposals, IPComp and traffic selectors as the lost SA; keys from this exchange's nonces.
+ */
+export class ChildRecreateTask extends ChildRekeyTask {
+  override readonly name: string = 'CHILD_CREATE';
+
+  override build(ctx: TaskContext): Payload[] {
+    const out = super.build(ctx).filter((p) => !('notifyType' in p && p.notifyType === NotifyType.REKEY_SA));
+    return this.old.params.mode === 'transport' ? [notify(NotifyType.USE_TRANSPORT_MODE), ...out] : out;
+  }
+
+  override process(ctx: TaskContext, response: readonly Payload[]): TaskResult {
+    const r = super.process(ctx, response);
+    if (this.child !== undefined) {
+      // Not a rekey: nothing is replaced, outbound traffic may use it at once.
+      const { replaces: _replaced, ...fresh } = this.child;
+      this.child = fresh;
+    }
+    return r;
   }
 }

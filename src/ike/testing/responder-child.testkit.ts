@@ -58,7 +58,11 @@ export function pickFirst(p: Proposal): Proposal {
   return { ...p, transforms: p.transforms.filter((t, i, all) => all.findIndex((x) => x.type === t.type) === i), spi: new Uint8Array(randomBytes(4)) };
 }
 
-/** Answer the initiator's CREATE_CHILD_SA (a CHILD_SA rekey). */
+/**
+ * Answer the initiator's CREATE_CHILD_SA: a CHILD_SA rekey (REKEY_SA naming one of `children`),
+ * or a new CHILD_SA (no REKEY_SA); a rekey of an SA it does not have gets CHILD_SA_NOT_FOUND with
+ * the protocol and SPI of the REKEY_SA (RFC 7296 §2.25).
+ */
 export function answerRekey(sa: IkeSa, req: readonly Payload[], children: readonly ResponderChild[], nonceFill?: number): { payloads: Payload[]; child?: ResponderChild } {
   const rekey = findNotifies(req, NotifyType.REKEY_SA)[0];
   const saP = findPayload(req, PayloadType.SA);
@@ -68,8 +72,11 @@ export function answerRekey(sa: IkeSa, req: readonly Payload[], children: readon
   const old = rekey === undefined ? undefined : children.find((c) => c.spiI === u32(rekey.spi));
   const tsi = findPayload(req, PayloadType.TSi)?.selectors ?? [];
   const tsr = findPayload(req, PayloadType.TSr)?.selectors ?? [];
-  if (old === undefined || first === undefined || ni === undefined) {
-    return { payloads: [{ type: PayloadType.NOTIFY, critical: false, protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.CHILD_SA_NOT_FOUND, data: new Uint8Array(0) }] };
+  if (rekey !== undefined && old === undefined) {
+    return { payloads: [{ type: PayloadType.NOTIFY, critical: false, protocolId: rekey.protocolId, spi: rekey.spi, notifyType: NotifyType.CHILD_SA_NOT_FOUND, data: new Uint8Array(0) }] };
+  }
+  if (first === undefined || ni === undefined) {
+    return { payloads: [{ type: PayloadType.NOTIFY, critical: false, protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.INVALID_SYNTAX, data: new Uint8Array(0) }] };
   }
   const chosen = pickFirst(first);
   const nr = nonceFill === undefined ? new Uint8Array(randomBytes(32)) : new Uint8Array(32).fill(nonceFill);

@@ -46,8 +46,11 @@ export interface TestResponderOptions {
   /** Virtual IPv4 addresses handed out (all of them, like older iked). */
   readonly pool?: readonly string[];
   readonly dns?: readonly string[];
-  /** Answer with this error notify in IKE_SA_INIT, IKE_AUTH, inside IKE_AUTH for the CHILD_SA, or to CHILD / IKE rekeys. */
-  readonly error?: { readonly where: 'init' | 'auth' | 'child' | 'rekey' | 'ike-rekey'; readonly notifyType: number; readonly data?: Uint8Array };
+  /**
+   * Answer with this error notify in IKE_SA_INIT, IKE_AUTH, inside IKE_AUTH for the CHILD_SA, to
+   * CHILD / IKE rekeys, or to a CREATE_CHILD_SA for a new CHILD_SA (`create`, no REKEY_SA).
+   */
+  readonly error?: { readonly where: 'init' | 'auth' | 'child' | 'rekey' | 'ike-rekey' | 'create'; readonly notifyType: number; readonly data?: Uint8Array };
   /** Do not echo COOKIE2. */
   readonly badCookie2?: boolean;
   /** Fill the nonces of CHILD_SA rekeys with this octet (collision tests). */
@@ -220,7 +223,8 @@ export class TestResponder {
       this.swapTo = r.sa;
       return r.payloads;
     }
-    if (this.o.error?.where === 'rekey') return [notify(this.o.error.notifyType)];
+    const where = findNotifies(req, NotifyType.REKEY_SA).length > 0 ? 'rekey' : 'create';
+    if (this.o.error?.where === where) return [notify(this.o.error.notifyType)];
     const r = answerRekey(sa, req, this.children, this.o.rekeyNonceFill);
     this.addChild(r.child);
     return r.payloads;
