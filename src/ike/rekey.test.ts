@@ -4,6 +4,8 @@ import { ExchangeType, KeGroup, NotifyType, PayloadType, ProtocolId } from '../i
 import { findNotifies, findPayload, type Payload } from '../wire/payload.js';
 import { espProposals, Harness } from './testing/harness.testkit.js';
 import type { InstalledChildSa } from './types.js';
+import { ChildRecreateTask } from './tasks/child-rekey.js';
+import type { TaskContext } from './tasks/task.js';
 import { TEMPORARY_FAILURE_GIVE_UP_MS } from './children.js';
 import type { ResponderChild } from './testing/responder.testkit.js';
 
@@ -232,6 +234,19 @@ describe('our CHILD_SA rekey answered with CHILD_SA_NOT_FOUND (RFC 7296 §2.25)'
     h.apply(h.initiator.rekeyChild(fresh.params.spiIn, h.now));
     h.settle();
     expect(h.eventsOf('childRekeyed').map((e) => e.oldSpiIn)).toEqual([fresh.params.spiIn]);
+  });
+
+  it('the fresh CHILD_SA asks for transport mode when the lost one was in transport mode (USE_TRANSPORT_MODE, RFC 7296 §1.3.1)', () => {
+    const h = new Harness().start();
+    const ctx: TaskContext = { sa: h.initiator.sa, config: h.initiator.config, now: h.now, emit: () => undefined, log: () => undefined, random: (n) => new Uint8Array(randomBytes(n)) };
+    const tunnel = h.installed[0]!;
+    const transport: InstalledChildSa = { ...tunnel, params: { ...tunnel.params, mode: 'transport' } };
+    for (const [lost, modeNotifies] of [[tunnel, 0], [transport, 1]] as const) {
+      const p = new ChildRecreateTask(lost).build(ctx);
+      expect(findNotifies(p, NotifyType.USE_TRANSPORT_MODE)).toHaveLength(modeNotifies);
+      expect(findNotifies(p, NotifyType.REKEY_SA)).toHaveLength(0);
+      expect(p.map((x) => x.type)).toEqual([...(modeNotifies === 1 ? [PayloadType.NOTIFY] : []), PayloadType.SA, PayloadType.NONCE, PayloadType.TSi, PayloadType.TSr]);
+    }
   });
 
   it('when the fresh CHILD_SA is refused too: childDown for the lost one and the failure with cause and fix', () => {
