@@ -72,6 +72,11 @@ describe('CHILD_SA rekey', () => {
     expect(h.removed).toEqual([{ spiIn: old.params.spiIn, spiOut: old.params.spiOut }]);
     expect(h.eventsOf('childDown')).toHaveLength(0);
     expect(h.initiator.status().children).toHaveLength(1);
+    // our own rekey of the peer-made pair: the successor does not wait for the peer
+    h.apply(h.initiator.rekeyChild(h.installed[1]!.params.spiIn, h.now));
+    h.settle();
+    expect(h.installed).toHaveLength(3);
+    expect(h.installed[2]!.replaces).toBeUndefined();
   });
 
   it('answers the peer\'s PFS rekey', () => {

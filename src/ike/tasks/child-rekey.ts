@@ -166,7 +166,9 @@ export class ChildRekeyTask implements Task {
     });
     secret?.fill(0);
     this.nonces = [this.nonce, nonceP.data.slice()];
-    this.child = { ...this.old, params, tsLocal: ts.tsi, tsRemote: ts.tsr };
+    // Our rekey: the peer installed the new pair before answering, so no outbound wait (`replaces`).
+    const { replaces: _peerRekeyOf, ...base } = this.old;
+    this.child = { ...base, params, tsLocal: ts.tsi, tsRemote: ts.tsr };
     return 'done';
   }
 }
